@@ -1,0 +1,43 @@
+# ipaudit — developer commands. Only python3 and make are needed on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install ipaudit with test and lint tools
+
+demo: $(STAMP) ## audit the shipped sample extract and say where the reports are
+	$(BIN)/ipaudit audit sample_data/extract --as-of 2025-06-30 --out $(OUT) --fail-on never
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check ipaudit tests bench
+	$(BIN)/mypy ipaudit
+
+bench: $(STAMP) ## time and measure memory of an audit of a 100 000-patient synthetic extract
+	$(BIN)/python bench/bench.py
+
+docs: $(STAMP) ## regenerate docs/rules.md from the rules' own metadata
+	$(BIN)/ipaudit rules --format markdown > docs/rules.md
+
+sample: $(STAMP) ## regenerate the shipped sample extract
+	$(BIN)/python -m ipaudit.sample_data_build
+
+clean: ## remove the virtual environment and outputs
+	rm -rf $(VENV) $(OUT) build *.egg-info
+
+.PHONY: help install demo test lint bench docs sample clean

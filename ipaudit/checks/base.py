@@ -1,0 +1,94 @@
+"""What a check sees and returns: the prepared context, and helpers for due dates.
+
+A check is a module ``ipaudit/checks/<ID>.py`` with a ``RULE: RuleMeta`` and a function
+``check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame`` returning
+CHECK_RESULT_SCHEMA rows: exactly one per cohort patient (IP00: one per at-risk patient
+without an assessment). Checks never print and never read files; everything they need is
+built once by the engine and handed over here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from ipaudit.model import CHECK_RESULT_SCHEMA, Status
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """The prepared tables every check shares (built once by the engine)."""
+
+    as_of: dt.date
+    """The audit date; nothing dated after it is in any frame below."""
+    period_from: dt.date | None
+    period_to: dt.date
+    cohort: pl.DataFrame
+    """One row per cohort patient: patient_id, index_date, index_assessment_id, unit,
+    window_start, criteria_met, wants_ip, wants_coordinator, services_from (documented
+    values), ip_right_suspension (name of the suspension covering index_date for the
+    ``ip-right`` tag, else null)."""
+    documents: pl.DataFrame
+    """Signed documents of cohort patients dated in their window: patient_id, document_id,
+    doc_date, doc_type, unit, consent_scope, index_date."""
+    evidence: pl.DataFrame
+    """Evidence rows: patient_id, kind, document_id, doc_date, doc_type, by ('type' or
+    'text'), consent_scope. Kinds: INFO_IP, SAMTYKKE, KLAGEVEILEDNING (by type or by
+    non-negated phrase) and EPIKRISE_MENTION (an EPIKRISE whose text mentions koordinator
+    or individuell plan, not negated). Only signed documents in the window."""
+    coordinators: pl.DataFrame
+    """The patients' coordinators: coordinator rows of cohort patients with appointed_date
+    in the window. Empty (same columns) when the extract has no coordinators table."""
+    has_coordinators: bool
+    """False when the extract has no coordinators table."""
+    tables: Mapping[str, pl.DataFrame]
+    """The accepted extract tables with rows dated after as_of removed (IP00 needs
+    patients, assessments and episodes outside the cohort)."""
+    present_tables: frozenset[str] = frozenset()
+    """The tables the extract holds (optional ones may be absent)."""
+
+
+def empty_result() -> pl.DataFrame:
+    """A result frame with no rows."""
+    return pl.DataFrame(schema=CHECK_RESULT_SCHEMA)
+
+
+def finish(frame: pl.DataFrame) -> pl.DataFrame:
+    """Select and cast a check's output to CHECK_RESULT_SCHEMA."""
+    return frame.select(
+        [pl.col(name).cast(dtype) for name, dtype in CHECK_RESULT_SCHEMA.items()]
+    )
+
+
+def deadline_status(satisfied: pl.Expr, due_date: pl.Expr, as_of: dt.date) -> pl.Expr:
+    """pass when satisfied; else pending while as_of <= due date (inclusive), then fail."""
+    return (
+        pl.when(satisfied)
+        .then(pl.lit(Status.PASS.value))
+        .when(pl.lit(as_of) <= due_date)
+        .then(pl.lit(Status.PENDING.value))
+        .otherwise(pl.lit(Status.FAIL.value))
+    )
+
+
+def fmt_date(column: str) -> pl.Expr:
+    """A date column as dd.mm.yyyy text, for messages."""
+    return pl.col(column).dt.strftime("%d.%m.%Y")
+
+
+def evidence_ids(evidence: pl.DataFrame, kind: str, where: pl.Expr | None = None) -> pl.DataFrame:
+    """patient_id → sorted list of document ids of one evidence kind (optionally filtered)."""
+    frame = evidence.filter(pl.col("kind") == kind)
+    if where is not None:
+        frame = frame.filter(where)
+    return (
+        frame.sort("doc_date", "document_id")
+        .group_by("patient_id", maintain_order=True)
+        .agg(
+            pl.col("document_id").unique(maintain_order=True).alias("ids"),
+            pl.col("doc_date").min().alias("first_date"),
+        )
+    )

@@ -1,0 +1,194 @@
+"""The command line: parses options, calls the engine and the views, maps outcomes to exit codes.
+
+Exit codes (spec/outputs.md): 0 audit done and nothing failing at or above --fail-on;
+1 audit done, reports written, failing results at or above --fail-on; 2 usage or input
+error, one line on stderr, no traceback, no partial report. An unexpected internal error
+prints one line and exits 3 (set IPAUDIT_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ipaudit import __version__
+from ipaudit.errors import InputError
+
+EXIT_OK, EXIT_FAILING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+FAIL_ON = ("error", "warning", "never")
+
+
+class DateType(click.ParamType):
+    """A date on the command line: ISO (2025-06-30) or Norwegian (30.06.2025)."""
+
+    name = "dato"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        self.fail(f"«{text}» er ingen dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå", param, ctx)
+
+
+DATE = DateType()
+
+
+def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
+    """Turn InputError into exit 2 with one line, and any other crash into one line and exit 3."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs) or EXIT_OK
+        except InputError as exc:
+            click.echo(f"ipaudit: feil: {exc}", err=True)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("IPAUDIT_DEBUG"):
+                raise
+            click.echo(
+                f"ipaudit: intern feil ({type(exc).__name__}); kjør med IPAUDIT_DEBUG=1 for detaljer",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(code)
+
+    return run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ipaudit")
+def main() -> None:
+    """Revisjon av dokumentasjon om individuell plan (IP) og koordinator i journaluttrekk."""
+
+
+@main.command()
+@click.argument("extract", type=click.Path(path_type=Path))
+@click.option("--profile", default="national", show_default=True, help="Profilnavn (national, unn, helse-bergen) eller sti til en .toml-fil.")
+@click.option("--as-of", "as_of", type=DATE, help="Revisjonsdato; rader datert senere brukes ikke. Standard: i dag.")
+@click.option("--from", "period_from", type=DATE, help="Første vurderingsdato som tas med.")
+@click.option("--to", "period_to", type=DATE, help="Siste vurderingsdato som tas med (standard: revisjonsdatoen).")
+@click.option("--format", "formats", default="html,xlsx,json,csv", show_default=True, help="Kommaliste av html, xlsx, json, csv.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("ipaudit-out"), show_default=True, help="Mappen rapportene skrives til.")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path), help="TOML-fil med godkjente unntak.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True, help="Laveste alvorlighet som gir exit-kode 1.")
+@click.option("--quiet", is_flag=True, help="Skriv bare feil.")
+@_guarded
+def audit(
+    extract: Path,
+    profile: str,
+    as_of: dt.date | None,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    formats: str,
+    out_dir: Path,
+    waivers_file: Path | None,
+    fail_on: str,
+    quiet: bool,
+) -> int:
+    """Revider et uttrekk og skriv rapporter."""
+    from ipaudit.engine import AuditOptions
+    from ipaudit.engine import audit as run_audit
+    from ipaudit.extract import read_extract
+    from ipaudit.profile import load_profile
+    from ipaudit.report import FORMATS, write_reports
+    from ipaudit.waivers import load_waivers
+
+    wanted = _formats(formats, FORMATS)
+    as_of = as_of or dt.date.today()
+    if period_from and period_to and period_to < period_from:
+        raise InputError("--to er før --from")
+    chosen = load_profile(profile)
+    waivers = load_waivers(waivers_file) if waivers_file else ()
+    data = read_extract(extract)
+    result = run_audit(
+        data,
+        AuditOptions(as_of=as_of, profile=chosen, period_from=period_from, period_to=period_to, waivers=waivers),
+    )
+    written = write_reports(result, out_dir, wanted)
+    if not quiet:
+        from ipaudit.summary import render_summary
+
+        click.echo(render_summary(result))
+        click.echo("Rapporter:")
+        for path in written:
+            click.echo(f"  {path}")
+    return EXIT_FAILING if failing_at_or_above(result, fail_on) else EXIT_OK
+
+
+def failing_at_or_above(result: Any, fail_on: str) -> bool:
+    """True when a (not waived) fail has the given severity or a higher one."""
+    import polars as pl
+
+    if fail_on == "never":
+        return False
+    severities = ["error"] if fail_on == "error" else ["error", "warning"]
+    fails = result.results.filter((pl.col("status") == "fail") & pl.col("severity").is_in(severities))
+    return fails.height > 0
+
+
+def _formats(text: str, known: tuple[str, ...]) -> list[str]:
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in known]
+    if unknown or not wanted:
+        raise InputError(f"Ukjent format «{', '.join(unknown) or text}»; velg blant {', '.join(known)}")
+    return list(dict.fromkeys(wanted))
+
+
+@main.command()
+@click.argument("extract", type=click.Path(path_type=Path))
+@click.option("--quiet", is_flag=True, help="Skriv bare feil og antall.")
+@_guarded
+def validate(extract: Path, quiet: bool) -> int:
+    """Kontroller uttrekket: hva som ville blitt avvist, og hvorfor."""
+    from ipaudit.extract import read_extract
+    from ipaudit.summary import render_validation
+
+    data = read_extract(extract)
+    click.echo(render_validation(data, show_rows=not quiet))
+    return EXIT_OK
+
+
+@main.command()
+@click.option("--profile", default="national", show_default=True, help="Profilnavn eller sti til en .toml-fil.")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
+@_guarded
+def rules(profile: str, fmt: str) -> int:
+    """Vis regelkatalogen med hjemmel og parametere."""
+    from ipaudit.catalogue_view import render_markdown, render_table
+    from ipaudit.profile import load_profile
+
+    chosen = load_profile(profile)
+    click.echo(render_markdown(chosen) if fmt == "markdown" else render_table(chosen), nl=fmt == "table")
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--patients", default=300, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--as-of", "as_of", type=DATE, default="2025-06-30", show_default=True, help="Revisjonsdatoen fasiten gjelder for.")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), help="Skriv også uttrekket som én .xlsx-arbeidsbok.")
+@_guarded
+def sample(out_dir: Path, patients: int, seed: int, as_of: dt.date, xlsx: Path | None) -> int:
+    """Lag et syntetisk uttrekk med kjente mangler (og fasiten)."""
+    from ipaudit.sample import generate
+
+    summary = generate(out_dir, patients=patients, seed=seed, as_of=as_of, xlsx=xlsx)
+    click.echo(f"Syntetisk uttrekk skrevet til {out_dir} ({patients} pasienter, frø {seed}).")
+    click.echo(f"  {summary}" if not hasattr(summary, "describe") else summary.describe())
+    return EXIT_OK

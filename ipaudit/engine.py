@@ -1,0 +1,375 @@
+"""The audit: build the cohort and the evidence once, run the profile's rules, assemble one result.
+
+The engine knows nothing of click or of report formats. ``audit(extract, options)`` returns
+an ``AuditResult`` that every view renders as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from ipaudit import __version__
+from ipaudit.checks import registry
+from ipaudit.checks.base import CheckContext
+from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
+from ipaudit.model import (
+    CHECK_RESULT_SCHEMA,
+    RESULT_SCHEMA,
+    AuditResult,
+    ExtractSummary,
+    ProfileInfo,
+    RuleMeta,
+    RuleSummary,
+    Status,
+)
+from ipaudit.phrases import non_negated_match
+from ipaudit.profile import Profile
+from ipaudit.waivers import Waiver, apply_waivers
+
+UNSIGNED_STATUSES = ("kladd", "utkast", "ufullstendig", "draft")
+TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
+UNKNOWN_UNIT = "Ukjent enhet"
+
+#: Which date column says when a row of a table happened (rows after as_of are ignored).
+_DATED_BY = {
+    "episodes": "start_date",
+    "assessments": "assessed_date",
+    "coordinators": "appointed_date",
+    "documents": "doc_date",
+}
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """How to audit: the date, the period and the standard."""
+
+    as_of: dt.date
+    """The audit date; rows dated after it are ignored."""
+    profile: Profile
+    period_from: dt.date | None = None
+    """First day an index assessment may have (None: no lower bound)."""
+    period_to: dt.date | None = None
+    """Last day an index assessment may have (None: as_of)."""
+    waivers: tuple[Waiver, ...] = ()
+
+
+def audit(extract: Extract, options: AuditOptions) -> AuditResult:
+    """Run every rule of the profile over the extract."""
+    ctx = prepare(extract, options)
+    profile = options.profile
+    frames: list[pl.DataFrame] = []
+    notes: dict[str, str | None] = {}
+    for rule_id in profile.rules:
+        rule = registry()[rule_id]
+        frame, notes[rule_id] = _run_rule(rule.meta, rule.check, ctx, profile)
+        frames.append(frame.with_columns(pl.lit(rule_id).alias("rule_id")))
+
+    results = _assemble(frames, ctx, profile)
+    results, waiver_outcomes = apply_waivers(results, options.waivers, options.as_of)
+    rules = tuple(_summary(rule_id, results, profile, notes[rule_id]) for rule_id in profile.rules)
+    return AuditResult(
+        tool_version=__version__,
+        generated_at=dt.datetime.now().replace(microsecond=0),
+        as_of=options.as_of,
+        period_from=options.period_from,
+        period_to=ctx.period_to,
+        profile=ProfileInfo(
+            name=profile.name,
+            source=profile.source,
+            extends=profile.extends,
+            parameters=dict(profile.parameters),
+            suspensions=profile.suspensions,
+        ),
+        extract=ExtractSummary(
+            location=extract.location,
+            counts=dict(extract.counts),
+            sources=extract.sources,
+            ignored_files=extract.ignored_files,
+            missing_optional=tuple(t for t in OPTIONAL_TABLES if not extract.has(t)),
+        ),
+        cohort_size=ctx.cohort.height,
+        rules=rules,
+        results=results,
+        rejected=extract.rejected,
+        units=_units(results, profile),
+        waivers=waiver_outcomes,
+    )
+
+
+def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
+    """Build the cohort, documented values, window, documents, evidence and coordinators once."""
+    as_of = options.as_of
+    params = options.profile.parameters
+    period_to = min(options.period_to or as_of, as_of)
+    tables = _tables_until(extract, as_of)
+
+    cohort = _cohort(tables["assessments"], options.period_from, period_to)
+    cohort = cohort.with_columns(
+        (pl.col("index_date") - pl.duration(days=params["lookback_days"])).alias("window_start"),
+        _suspension_column(options.profile, "ip-right").alias("ip_right_suspension"),
+    )
+    cohort = cohort.join(_documented_values(tables["assessments"], cohort), on="patient_id", how="left")
+    cohort = cohort.sort("patient_id")
+
+    window = cohort.select("patient_id", "index_date", "window_start")
+    documents = (
+        tables["documents"]
+        .join(window, on="patient_id", how="inner")
+        .filter(
+            pl.col("doc_date").is_between(pl.col("window_start"), pl.lit(as_of)),
+            ~pl.col("status").str.strip_chars().str.to_lowercase().is_in(UNSIGNED_STATUSES).fill_null(False),
+        )
+    )
+    evidence = _evidence(documents, options.profile.patterns)
+    coordinators = (
+        tables["coordinators"]
+        .join(window, on="patient_id", how="inner")
+        .filter(pl.col("appointed_date").is_between(pl.col("window_start"), pl.lit(as_of)))
+        .drop("window_start")
+        .sort("patient_id", "appointed_date", "source_row")
+    )
+    return CheckContext(
+        as_of=as_of,
+        period_from=options.period_from,
+        period_to=period_to,
+        cohort=cohort,
+        documents=documents.drop("text", "window_start"),
+        evidence=evidence,
+        coordinators=coordinators,
+        has_coordinators=extract.has("coordinators"),
+        tables=tables,
+        present_tables=frozenset(extract.tables),
+    )
+
+
+def _tables_until(extract: Extract, as_of: dt.date) -> dict[str, pl.DataFrame]:
+    """Every table with rows dated after as_of removed; absent optional tables as empty frames."""
+    tables: dict[str, pl.DataFrame] = {}
+    for name, schema in TABLE_SCHEMAS.items():
+        frame = extract.tables.get(name)
+        if frame is None:
+            frame = pl.DataFrame(schema=schema)
+        if name in _DATED_BY:
+            frame = frame.filter(pl.col(_DATED_BY[name]) <= as_of)
+        tables[name] = frame
+    return tables
+
+
+def _cohort(assessments: pl.DataFrame, period_from: dt.date | None, period_to: dt.date) -> pl.DataFrame:
+    """Each patient's index assessment: the earliest need = ja assessment in the period."""
+    in_period = pl.col("assessed_date") <= period_to
+    if period_from is not None:
+        in_period = in_period & (pl.col("assessed_date") >= period_from)
+    return (
+        assessments.filter(pl.col("need") == "ja", in_period)
+        .sort("patient_id", "assessed_date", "source_row")
+        .group_by("patient_id", maintain_order=True)
+        .first()
+        .select(
+            "patient_id",
+            pl.col("assessed_date").alias("index_date"),
+            pl.col("assessment_id").alias("index_assessment_id"),
+            pl.col("unit").fill_null(UNKNOWN_UNIT),
+        )
+    )
+
+
+def _documented_values(assessments: pl.DataFrame, cohort: pl.DataFrame) -> pl.DataFrame:
+    """Per field, the value of the latest assessment in [index date, as_of] where it is set."""
+    fields = ("criteria_met", "wants_ip", "wants_coordinator", "services_from")
+    since_index = (
+        assessments.join(cohort.select("patient_id", "index_date"), on="patient_id", how="inner")
+        .filter(pl.col("assessed_date") >= pl.col("index_date"))
+        .sort("patient_id", "assessed_date", "source_row")
+    )
+    return since_index.group_by("patient_id", maintain_order=True).agg(
+        pl.col(name).drop_nulls().last().alias(name) for name in fields
+    )
+
+
+def _suspension_column(profile: Profile, tag: str) -> pl.Expr:
+    """The name of the suspension with ``tag`` that covers the index date, else null."""
+    expr: pl.Expr = pl.lit(None, dtype=pl.String)
+    for suspension in reversed(profile.suspensions):
+        if tag in suspension.tags:
+            covered = pl.col("index_date").is_between(pl.lit(suspension.start), pl.lit(suspension.end))
+            expr = pl.when(covered).then(pl.lit(suspension.name)).otherwise(expr)
+    return expr
+
+
+def _evidence(documents: pl.DataFrame, patterns: Mapping[str, tuple[str, ...]]) -> pl.DataFrame:
+    """Evidence rows by document type and by non-negated phrase, one per (document, kind)."""
+    keep = ["patient_id", "document_id", "doc_date", "doc_type", "consent_scope"]
+    by_type = documents.filter(pl.col("doc_type").is_in(TYPE_EVIDENCE_KINDS)).select(
+        *keep, pl.col("doc_type").alias("kind"), pl.lit("type").alias("by")
+    )
+    parts = [by_type]
+    texts = documents.filter(pl.col("text").is_not_null())
+    for kind, kind_patterns in patterns.items():
+        scope = texts.filter(pl.col("doc_type") == "EPIKRISE") if kind == "EPIKRISE_MENTION" else texts
+        ids = non_negated_match(scope.select("document_id", "text"), kind_patterns)
+        if ids.len() == 0:
+            continue
+        parts.append(
+            scope.filter(pl.col("document_id").is_in(ids.implode()))
+            .select(*keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by"))
+        )
+    # A document that is evidence by type and by text is kept once, as 'type'.
+    return (
+        pl.concat(parts, how="vertical")
+        .unique(subset=["document_id", "kind"], keep="first", maintain_order=True)
+        .sort("patient_id", "kind", "doc_date", "document_id")
+    )
+
+
+def _run_rule(
+    meta: RuleMeta, check, ctx: CheckContext, profile: Profile
+) -> tuple[pl.DataFrame, str | None]:
+    """Run one rule; a missing optional table makes it not_applicable (or not run)."""
+    missing = [t for t in meta.requires if t not in ctx.present_tables]
+    if missing:
+        table = missing[0]
+        if meta.population != "cohort":
+            return pl.DataFrame(schema=CHECK_RESULT_SCHEMA), (
+                f"Ikke kjørt: uttrekket mangler tabellen {table}."
+            )
+        message = f"Ikke aktuelt: uttrekket mangler tabellen {table}."
+        frame = ctx.cohort.select(
+            "patient_id",
+            pl.lit(Status.NOT_APPLICABLE.value).alias("status"),
+            pl.lit(message).alias("message"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
+            pl.lit(None, dtype=pl.Date).alias("due_date"),
+        )
+        return frame, f"Ikke aktuelt for noen pasient: uttrekket mangler tabellen {table}."
+
+    params = {name: profile.parameters[name] for name in meta.parameters}
+    frame = check(ctx, params).select(list(CHECK_RESULT_SCHEMA))
+    if meta.population == "cohort":
+        _assert_one_per_patient(meta.id, frame, ctx.cohort)
+        frame = _suspend(meta, frame, ctx, profile)
+    note = None
+    if meta.id == "IP07" and not ctx.has_coordinators:
+        note = "Gren (c) er slått av: uttrekket mangler tabellen coordinators."
+    return frame, note
+
+
+def _assert_one_per_patient(rule_id: str, frame: pl.DataFrame, cohort: pl.DataFrame) -> None:
+    """A cohort rule must give exactly one result per cohort patient (a programming error else)."""
+    ids = frame.get_column("patient_id")
+    if ids.len() != cohort.height or ids.n_unique() != ids.len() or not ids.is_in(
+        cohort.get_column("patient_id").implode()
+    ).all():
+        raise RuntimeError(f"rule {rule_id} did not give exactly one result per cohort patient")
+
+
+def _suspend(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext, profile: Profile) -> pl.DataFrame:
+    """Rules tagged like a suspension are not_applicable for index dates inside it."""
+    for suspension in profile.suspensions:
+        if not (suspension.tags & meta.tags):
+            continue
+        covered = ctx.cohort.filter(
+            pl.col("index_date").is_between(pl.lit(suspension.start), pl.lit(suspension.end))
+        ).get_column("patient_id")
+        if covered.len() == 0:
+            continue
+        message = (
+            f"Ikke aktuelt: vurderingsdatoen er i perioden «{suspension.name}» "
+            f"({suspension.start:%d.%m.%Y}–{suspension.end:%d.%m.%Y})."
+        )
+        inside = pl.col("patient_id").is_in(covered.implode())
+        frame = frame.with_columns(
+            pl.when(inside).then(pl.lit(Status.NOT_APPLICABLE.value)).otherwise("status").alias("status"),
+            pl.when(inside).then(pl.lit(message)).otherwise("message").alias("message"),
+            pl.when(inside).then(pl.lit(None, dtype=pl.Date)).otherwise("due_date").alias("due_date"),
+        )
+    return frame
+
+
+def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -> pl.DataFrame:
+    """One frame of every result with severity, index date and unit; sorted deterministically."""
+    order = {rule_id: i for i, rule_id in enumerate(profile.rules)}
+    severity = {
+        rule_id: profile.severities.get(rule_id, registry()[rule_id].meta.severity).value
+        for rule_id in profile.rules
+    }
+    if not frames:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    results = pl.concat(frames, how="vertical")
+    patient_unit = _patient_units(ctx)
+    results = (
+        results.join(ctx.cohort.select("patient_id", "index_date"), on="patient_id", how="left")
+        .join(patient_unit, on="patient_id", how="left")
+        .with_columns(
+            pl.col("rule_id").replace_strict(severity, return_dtype=pl.String).alias("severity"),
+            pl.col("unit").fill_null(UNKNOWN_UNIT),
+            pl.col("rule_id").replace_strict(order, return_dtype=pl.Int32).alias("_order"),
+            pl.lit(None, dtype=pl.String).alias("original_status"),
+            pl.lit(None, dtype=pl.String).alias("waiver_reason"),
+            pl.lit(None, dtype=pl.String).alias("waiver_approved_by"),
+            pl.lit(None, dtype=pl.Date).alias("waiver_expires"),
+        )
+        .sort("_order", "patient_id")
+    )
+    return results.select([pl.col(n).cast(t) for n, t in RESULT_SCHEMA.items()])
+
+
+def _patient_units(ctx: CheckContext) -> pl.DataFrame:
+    """The unit each patient is reported under: the index assessment's unit; for patients
+    outside the cohort (IP00), the unit of their latest episode."""
+    from_cohort = ctx.cohort.select("patient_id", "unit")
+    episodes = ctx.tables["episodes"]
+    latest_episode = (
+        episodes.sort("patient_id", "start_date", "source_row")
+        .group_by("patient_id", maintain_order=True)
+        .last()
+        .select("patient_id", "unit")
+        .join(from_cohort, on="patient_id", how="anti")
+    )
+    return pl.concat([from_cohort, latest_episode], how="vertical")
+
+
+def _summary(rule_id: str, results: pl.DataFrame, profile: Profile, note: str | None) -> RuleSummary:
+    meta = registry()[rule_id].meta
+    counts = {s.value: 0 for s in Status}
+    for status, n in results.filter(pl.col("rule_id") == rule_id).group_by("status").len().iter_rows():
+        counts[status] = n
+    decided = counts["pass"] + counts["fail"]
+    loosened = tuple(
+        f"Parameteren {name} er satt til {value} dager, løsere enn {base} i profilen {parent}."
+        for name, (parent, base, value) in profile.loosened.items()
+        if name in meta.parameters
+    )
+    return RuleSummary(
+        meta=meta,
+        severity=profile.severities.get(rule_id, meta.severity),
+        parameters={name: profile.parameters[name] for name in meta.parameters},
+        counts=counts,
+        compliance_rate=counts["pass"] / decided if decided else None,
+        note=note,
+        loosened=loosened,
+    )
+
+
+def _units(results: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Per unit and rule: counts per status and the compliance rate."""
+    order = {rule_id: i for i, rule_id in enumerate(profile.rules)}
+    statuses = [s.value for s in Status]
+    frame = (
+        results.group_by("unit", "rule_id")
+        .agg(*(pl.col("status").eq(s).sum().cast(pl.Int64).alias(s) for s in statuses))
+        .with_columns(
+            pl.when(pl.col("pass") + pl.col("fail") > 0)
+            .then(pl.col("pass") / (pl.col("pass") + pl.col("fail")))
+            .otherwise(None)
+            .alias("compliance_rate"),
+            pl.col("rule_id").replace_strict(order, return_dtype=pl.Int32).alias("_order"),
+        )
+        .sort("unit", "_order")
+        .drop("_order")
+    )
+    return frame

@@ -1,0 +1,266 @@
+"""Profiles: which rules run, with which severities, parameters, phrase patterns and suspensions.
+
+A profile is a TOML file. The built-in ones ship in ``ipaudit/profiles/``; a user's file can
+``extends = "national"`` (or another built-in name, or a path relative to itself) and
+switch rules on or off, change severities and parameters, add phrase patterns and add
+suspensions. Anything wrong in a profile raises ``InputError`` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ipaudit.errors import InputError
+from ipaudit.model import Severity, Suspension
+
+PATTERN_KINDS: tuple[str, ...] = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING", "EPIKRISE_MENTION")
+BUILTIN: tuple[str, ...] = ("national", "unn", "helse-bergen")
+_TOP_KEYS = {"name", "title", "extends", "rules", "parameters", "patterns", "suspensions"}
+_SUSPENSION_KEYS = {"name", "from", "to", "tags", "basis"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A resolved profile: inheritance applied, everything validated."""
+
+    name: str
+    title: str
+    source: str
+    """'innebygd' for a built-in profile, else the file path."""
+    extends: tuple[str, ...]
+    """The chain of profiles this one builds on, nearest first."""
+    rules: tuple[str, ...]
+    """Enabled rule ids, in catalogue order."""
+    severities: dict[str, Severity]
+    """Severity overrides by rule id (rules not named keep their default)."""
+    parameters: dict[str, int]
+    patterns: dict[str, tuple[str, ...]]
+    suspensions: tuple[Suspension, ...]
+    loosened: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    """Parameter → (profile it extends, that profile's value, this value) where this
+    profile sets a parameter looser (larger) than the profile it extends."""
+
+
+def load_profile(spec: str) -> Profile:
+    """Load a built-in profile by name, or a profile file by path."""
+    from ipaudit.checks import catalogue
+
+    known_rules = {meta.id for meta in catalogue()}
+    path = Path(spec)
+    if spec in BUILTIN:
+        raw, source = _read_builtin(spec), "innebygd"
+        base_dir = None
+    elif path.suffix.lower() == ".toml" or path.exists():
+        raw, source = _read_file(path), str(path)
+        base_dir = path.parent
+    else:
+        raise InputError(
+            f"Ukjent profil «{spec}»: bruk {', '.join(BUILTIN)} eller en sti til en .toml-fil"
+        )
+    return _resolve(raw, source, base_dir, known_rules, seen=(source,))
+
+
+def _read_builtin(name: str) -> dict[str, Any]:
+    text = resources.files("ipaudit.profiles").joinpath(f"{name}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"Profilfilen {path} finnes ikke") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Profilfilen {path} kan ikke leses: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"Profilfilen {path} er ikke gyldig TOML: {exc}") from None
+
+
+def _resolve(
+    raw: dict[str, Any],
+    source: str,
+    base_dir: Path | None,
+    known_rules: set[str],
+    seen: tuple[str, ...],
+) -> Profile:
+    def fail(key: str, problem: str) -> InputError:
+        return InputError(f"Profil {source}: nøkkelen «{key}» {problem}")
+
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise fail(sorted(unknown)[0], f"er ukjent (tillatt: {', '.join(sorted(_TOP_KEYS))})")
+
+    parent: Profile | None = None
+    if "extends" in raw:
+        parent_spec = raw["extends"]
+        if not isinstance(parent_spec, str):
+            raise fail("extends", "må være et profilnavn eller en sti")
+        if parent_spec not in BUILTIN and base_dir is not None:
+            parent_spec = str((base_dir / parent_spec).resolve())
+        if parent_spec in seen:
+            raise fail("extends", "gir en sirkel av profiler som arver hverandre")
+        if parent_spec in BUILTIN:
+            parent_raw, parent_source, parent_dir = _read_builtin(parent_spec), "innebygd", None
+        else:
+            parent_raw = _read_file(Path(parent_spec))
+            parent_source, parent_dir = parent_spec, Path(parent_spec).parent
+        parent = _resolve(
+            parent_raw, parent_source, parent_dir, known_rules, seen + (parent_spec,)
+        )
+        if parent_source == "innebygd":
+            parent = _renamed(parent, parent_spec)
+
+    name = raw.get("name", Path(source).stem if source != "innebygd" else "ukjent")
+    if not isinstance(name, str) or not name.strip():
+        raise fail("name", "må være en tekst")
+    title = raw.get("title", name)
+
+    # Rules: inherited set, then this file's switches and severities.
+    enabled = set(parent.rules) if parent else set()
+    severities = dict(parent.severities) if parent else {}
+    rules_raw = raw.get("rules", {})
+    if not isinstance(rules_raw, dict):
+        raise fail("rules", "må være en tabell")
+    for rule_id, setting in rules_raw.items():
+        key = f"rules.{rule_id}"
+        if rule_id not in known_rules:
+            raise fail(key, f"er ingen kjent regel (kjente: {', '.join(sorted(known_rules))})")
+        if isinstance(setting, bool):
+            on, severity = setting, None
+        elif isinstance(setting, dict):
+            extra = set(setting) - {"enabled", "severity"}
+            if extra:
+                raise fail(f"{key}.{sorted(extra)[0]}", "er ukjent (tillatt: enabled, severity)")
+            on = setting.get("enabled", True)
+            if not isinstance(on, bool):
+                raise fail(f"{key}.enabled", "må være true eller false")
+            severity = setting.get("severity")
+        else:
+            raise fail(key, "må være true/false eller en tabell med enabled og severity")
+        if severity is not None:
+            try:
+                severities[rule_id] = Severity(severity)
+            except ValueError:
+                raise fail(f"{key}.severity", "må være «error» eller «warning»") from None
+        (enabled.add if on else enabled.discard)(rule_id)
+
+    # Parameters: inherited, then overridden; every one a whole number of days >= 0.
+    parameters = dict(parent.parameters) if parent else {}
+    params_raw = raw.get("parameters", {})
+    if not isinstance(params_raw, dict):
+        raise fail("parameters", "må være en tabell")
+    from ipaudit.checks import PARAMETERS
+
+    for pname, value in params_raw.items():
+        if pname not in PARAMETERS:
+            raise fail(
+                f"parameters.{pname}",
+                f"er ingen kjent parameter (kjente: {', '.join(sorted(PARAMETERS))})",
+            )
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise fail(f"parameters.{pname}", "må være et heltall ≥ 0")
+        parameters[pname] = value
+    for pname, param in PARAMETERS.items():
+        parameters.setdefault(pname, param.default)
+
+    loosened = dict(parent.loosened) if parent else {}
+    if parent is not None:
+        for pname, value in params_raw.items():
+            if value > parent.parameters[pname]:
+                loosened[pname] = (parent.name, parent.parameters[pname], value)
+            else:
+                loosened.pop(pname, None)
+
+    # Phrase patterns: inherited, plus this file's (validated as Rust regexes, as polars runs them).
+    patterns = {k: list(v) for k, v in (parent.patterns.items() if parent else [])}
+    patterns_raw = raw.get("patterns", {})
+    if not isinstance(patterns_raw, dict):
+        raise fail("patterns", "må være en tabell")
+    for kind, items in patterns_raw.items():
+        key = f"patterns.{kind}"
+        if kind not in PATTERN_KINDS:
+            raise fail(key, f"er ingen kjent frasetype (kjente: {', '.join(PATTERN_KINDS)})")
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list) or not all(isinstance(p, str) and p for p in items):
+            raise fail(key, "må være en liste med regulære uttrykk")
+        for pattern in items:
+            _check_regex(pattern, fail, key)
+        patterns.setdefault(kind, [])
+        patterns[kind].extend(p for p in items if p not in patterns[kind])
+
+    suspensions = list(parent.suspensions) if parent else []
+    susp_raw = raw.get("suspensions", [])
+    if not isinstance(susp_raw, list):
+        raise fail("suspensions", "må være en liste av tabeller ([[suspensions]])")
+    for i, item in enumerate(susp_raw, start=1):
+        suspensions.append(_suspension(item, f"suspensions[{i}]", fail))
+
+    chain = ((parent.name,) + parent.extends) if parent else ()
+    return Profile(
+        name=name,
+        title=title if isinstance(title, str) else name,
+        source=source,
+        extends=chain,
+        rules=tuple(r.id for r in catalogue_order() if r.id in enabled),
+        severities=severities,
+        parameters=parameters,
+        patterns={k: tuple(v) for k, v in patterns.items()},
+        suspensions=tuple(suspensions),
+        loosened=loosened,
+    )
+
+
+def catalogue_order() -> list[Any]:
+    """All rule metas in catalogue order (IP00…IP11, then regional ones)."""
+    from ipaudit.checks import catalogue
+
+    return catalogue()
+
+
+def _renamed(profile: Profile, name: str) -> Profile:
+    if profile.name == name:
+        return profile
+    return Profile(**{**profile.__dict__, "name": name})
+
+
+def _check_regex(pattern: str, fail: Any, key: str) -> None:
+    try:
+        pl.Series([""], dtype=pl.String).str.contains(f"(?i){pattern}")
+    except Exception as exc:  # polars raises ComputeError for a bad regex
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise fail(key, f"har et ugyldig regulært uttrykk «{pattern}»: {first}") from None
+
+
+def _suspension(item: Any, key: str, fail: Any) -> Suspension:
+    if not isinstance(item, dict):
+        raise fail(key, "må være en tabell")
+    extra = set(item) - _SUSPENSION_KEYS
+    if extra:
+        raise fail(f"{key}.{sorted(extra)[0]}", f"er ukjent (tillatt: {', '.join(sorted(_SUSPENSION_KEYS))})")
+    for required in ("name", "from", "to", "tags"):
+        if required not in item:
+            raise fail(f"{key}.{required}", "mangler")
+    start, end = item["from"], item["to"]
+    for k, v in (("from", start), ("to", end)):
+        if not isinstance(v, dt.date) or isinstance(v, dt.datetime):
+            raise fail(f"{key}.{k}", "må være en dato (ÅÅÅÅ-MM-DD, uten anførselstegn)")
+    if end < start:
+        raise fail(f"{key}.to", "er før «from»")
+    tags = item["tags"]
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags) or not tags:
+        raise fail(f"{key}.tags", "må være en ikke-tom liste av tekster, f.eks. [\"ip-right\"]")
+    return Suspension(
+        name=str(item["name"]),
+        start=start,
+        end=end,
+        tags=frozenset(tags),
+        basis=str(item.get("basis", "")),
+    )

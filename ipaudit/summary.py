@@ -1,0 +1,69 @@
+"""Short terminal summaries of an audit and of a validation (never journal text or ids)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ipaudit.extract.model import Extract
+from ipaudit.model import AuditResult
+
+
+def _pct(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+
+
+def render_summary(result: AuditResult) -> str:
+    """What an adviser sees in the terminal after an audit."""
+    period = f"{result.period_from:%d.%m.%Y}" if result.period_from else "start"
+    lines = [
+        f"ipaudit {result.tool_version} · revisjonsdato {result.as_of:%d.%m.%Y} · "
+        f"periode {period}–{result.period_to:%d.%m.%Y} · profil {result.profile.name}",
+        f"Kohort: {result.cohort_size} pasienter med vurdert behov. "
+        f"Avviste rader: {result.rejected.height}.",
+        "",
+        f"{'Regel':<6} {'Alvorlighet':<9} {'Oppfylt':>8} {'Ikke opp.':>9} {'Venter':>7} "
+        f"{'Ikke akt.':>9} {'Unntatt':>8} {'Etterlevelse':>12}  Tittel",
+    ]
+    for rule in result.rules:
+        c = rule.counts
+        lines.append(
+            f"{rule.meta.id:<6} {rule.severity.value:<9} {c['pass']:>8} {c['fail']:>9} "
+            f"{c['pending']:>7} {c['not_applicable']:>9} {c['waived']:>8} "
+            f"{_pct(rule.compliance_rate):>12}  {rule.meta.title}"
+        )
+        if rule.note:
+            lines.append(f"{'':<6} {rule.note}")
+    return "\n".join(lines)
+
+
+def render_validation(extract: Extract, show_rows: bool = True, limit: int = 200) -> str:
+    """Rows read/accepted/rejected per table, then the rejected rows with reasons."""
+    lines = [f"Uttrekk: {extract.location}"]
+    for source in extract.sources:
+        where = f"{source.path.name}" + (f" [{source.sheet}]" if source.sheet else "")
+        lines.append(f"  {source.table:<13} ← {where}  sha256 {source.sha256[:12]}")
+    for name in extract.ignored_files:
+        lines.append(f"  ignorert: {name}")
+    lines.append("")
+    lines.append(f"{'Tabell':<13} {'Lest':>9} {'Godtatt':>9} {'Avvist':>8}")
+    for table, counts in extract.counts.items():
+        lines.append(
+            f"{table:<13} {counts.rows_read:>9} {counts.rows_accepted:>9} {counts.rows_rejected:>8}"
+        )
+    rejected = extract.rejected
+    if show_rows and rejected.height:
+        lines.append("")
+        lines.append("Avviste rader:")
+        for table, row, column, reason in rejected.head(limit).iter_rows():
+            lines.append(f"  {table} rad {row} ({column}): {reason}")
+        if rejected.height > limit:
+            lines.append(f"  … og {rejected.height - limit} til.")
+    elif rejected.height == 0:
+        lines.append("")
+        lines.append("Ingen rader avvist.")
+    return "\n".join(lines)
+
+
+def count_by_status(results: pl.DataFrame) -> dict[str, int]:
+    """Counts of results per status (used by tests and summaries)."""
+    return dict(results.group_by("status").len().iter_rows())
