@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from ipaudit.profile import load_profile
 
 AS_OF = dt.date(2025, 6, 30)
 INDEX = dt.date(2025, 3, 3)
+INFO = "Pasienten er informert om individuell plan og koordinator."
+CONSENT = "Pasienten samtykker til melding til kommunen."
+WANTS = {"assessed_date": INDEX, "criteria_met": True, "wants_ip": True, "wants_coordinator": True}
 
 
 def d(text: str) -> dt.date:
@@ -89,3 +93,37 @@ def outcome(result: AuditResult, rule_id: str, patient_id: str = "P1") -> dict[s
     ).to_dicts()
     assert len(rows) == 1, f"expected one {rule_id} result for {patient_id}, got {len(rows)}"
     return rows[0]
+
+
+@dataclasses.dataclass
+class Case:
+    name: str
+    rule: str
+    expected: str
+    documents: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    assessments: list[dict[str, Any]] = dataclasses.field(default_factory=lambda: [dict(WANTS)])
+    coordinators: list[dict[str, Any]] | None = dataclasses.field(default_factory=list)
+    as_of: dt.date = AS_OF
+    message: str | None = None
+    due_date: dt.date | None = None
+    evidence: list[str] | None = None
+    episodes: list[dict[str, Any]] | None = None
+    profile: str = "national"
+
+
+def check_case(case: Case) -> None:
+    """Run a case and assert its expectations."""
+    extract = make_extract(
+        assessments=case.assessments,
+        documents=case.documents,
+        coordinators=case.coordinators,
+        episodes=case.episodes,
+    )
+    row = outcome(run(extract, as_of=case.as_of, profile=case.profile), case.rule)
+    assert row["status"] == case.expected, row["message"]
+    if case.message:
+        assert case.message in row["message"]
+    if case.due_date:
+        assert row["due_date"] == case.due_date
+    if case.evidence is not None:
+        assert row["evidence"] == case.evidence

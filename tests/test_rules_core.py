@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from typing import Any
 
 import pytest
 
-from tests.builders import AS_OF, INDEX, days, make_extract, outcome, run
+from tests.builders import AS_OF, CONSENT, INDEX, INFO, WANTS, Case, check_case, days
 
-INFO = "Pasienten er informert om individuell plan og koordinator."
-CONSENT = "Pasienten samtykker til melding til kommunen."
-
-WANTS = {"assessed_date": INDEX, "criteria_met": True, "wants_ip": True, "wants_coordinator": True}
-
-
-@dataclasses.dataclass
-class Case:
-    name: str
-    rule: str
-    expected: str
-    documents: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    assessments: list[dict[str, Any]] = dataclasses.field(default_factory=lambda: [dict(WANTS)])
-    coordinators: list[dict[str, Any]] | None = dataclasses.field(default_factory=list)
-    as_of: dt.date = AS_OF
-    message: str | None = None
-    due_date: dt.date | None = None
-    evidence: list[str] | None = None
 
 
 CASES = [
@@ -173,14 +153,4 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_core_rule_edge(case: Case) -> None:
-    extract = make_extract(
-        assessments=case.assessments, documents=case.documents, coordinators=case.coordinators
-    )
-    row = outcome(run(extract, as_of=case.as_of), case.rule)
-    assert row["status"] == case.expected, row["message"]
-    if case.message:
-        assert case.message in row["message"]
-    if case.due_date:
-        assert row["due_date"] == case.due_date
-    if case.evidence is not None:
-        assert row["evidence"] == case.evidence
+    check_case(case)

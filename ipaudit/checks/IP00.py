@@ -1,0 +1,71 @@
+"""IP00 — patients at risk (long inpatient stays or many units) whose need for IP was never assessed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from ipaudit.checks.base import CheckContext, finish
+from ipaudit.model import RuleMeta, Severity
+
+RULE = RuleMeta(
+    id="IP00",
+    title="Behov for IP ikke vurdert",
+    severity=Severity.WARNING,
+    basis=(
+        "Spesialisthelsetjenesteloven § 2-5; Helseforetakets side om IP («Helseforetaket skal på "
+        "eget initiativ vurdere om en pasient har rett til individuell plan»); "
+        "Helse Bergen-retningslinjen pkt. 4 a"
+    ),
+    parameters=("at_risk_inpatient_days", "at_risk_units"),
+    requires=("episodes",),
+    population="own",
+    applies_to=(
+        "Pasienter uten noen vurdering som har minst at_risk_inpatient_days døgndager eller "
+        "kontakter ved minst at_risk_units ulike enheter i perioden."
+    ),
+    satisfied_by="At behovet for individuell plan er vurdert (en vurdering finnes).",
+)
+
+
+def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
+    """One fail per at-risk patient without any assessment dated on or before as_of."""
+    episodes = ctx.tables["episodes"]
+    in_period = pl.col("start_date") <= ctx.period_to
+    if ctx.period_from is not None:
+        in_period = in_period & (pl.col("start_date") >= ctx.period_from)
+    assessed = ctx.tables["assessments"].select("patient_id").unique()
+    inpatient_days = (
+        pl.when(pl.col("care_type") == "døgn")
+        .then((pl.min_horizontal(pl.col("end_date").fill_null(ctx.as_of), pl.lit(ctx.as_of)) - pl.col("start_date")).dt.total_days())
+        .otherwise(0)
+    )
+    at_risk = (
+        episodes.filter(in_period)
+        .join(assessed, on="patient_id", how="anti")
+        .group_by("patient_id")
+        .agg(
+            inpatient_days.sum().alias("days"),
+            pl.col("unit").n_unique().alias("units"),
+            pl.col("episode_id").sort().alias("episodes"),
+        )
+        .filter(
+            (pl.col("days") >= params["at_risk_inpatient_days"])
+            | (pl.col("units") >= params["at_risk_units"])
+        )
+        .sort("patient_id")
+    )
+    message = pl.format(
+        "Behovet for individuell plan er ikke vurdert, men pasienten har {} døgndager og kontakter ved {} enheter.",
+        pl.col("days"),
+        pl.col("units"),
+    )
+    return finish(
+        at_risk.with_columns(
+            pl.lit("fail").alias("status"),
+            message.alias("message"),
+            pl.col("episodes").alias("evidence"),
+            pl.lit(None, dtype=pl.Date).alias("due_date"),
+        )
+    )
