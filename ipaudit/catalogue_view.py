@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ipaudit.checks import PARAMETERS, registry
-from ipaudit.profile import Profile
+from ipaudit.profile import BUILTIN, Profile, load_profile
 
 
 def _params(profile: Profile, names: tuple[str, ...]) -> str:
@@ -28,30 +28,38 @@ def render_table(profile: Profile) -> str:
 
 
 def render_markdown(profile: Profile) -> str:
-    """docs/rules.md: the catalogue generated from the code (a test fails when it is stale)."""
+    """docs/rules.md: the whole catalogue generated from the code (a test fails when it is stale).
+
+    Every rule is listed, with the built-in profiles that run it; parameters and severities
+    are those of ``profile``.
+    """
+    in_builtin = {name: set(load_profile(name).rules) for name in BUILTIN}
     out = [
         "# Regelkatalog",
         "",
         "Generert av `ipaudit rules --format markdown` fra reglenes egne metadata. Ikke rediger for hånd.",
         "",
-        f"Profil: **{profile.name}** ({profile.title}).",
+        f"Parametere og alvorlighet er profilen **{profile.name}** sine ({profile.title}).",
         "",
-        "| Regel | Tittel | Alvorlighet | Parametere |",
-        "|---|---|---|---|",
+        "| Regel | Tittel | Alvorlighet | Profiler | Parametere |",
+        "|---|---|---|---|---|",
     ]
-    for rule_id in profile.rules:
-        meta = registry()[rule_id].meta
+    for rule_id, rule in registry().items():
+        meta = rule.meta
         severity = profile.severities.get(rule_id, meta.severity)
-        out.append(f"| {meta.id} | {meta.title} | {severity.value} | {_params(profile, meta.parameters)} |")
-    for rule_id in profile.rules:
-        meta = registry()[rule_id].meta
+        profiles = ", ".join(name for name in BUILTIN if rule_id in in_builtin[name]) or "–"
+        out.append(
+            f"| {meta.id} | {meta.title} | {severity.value} | {profiles} | {_params(profile, meta.parameters)} |"
+        )
+    for rule in registry().values():
+        meta = rule.meta
         out += ["", f"## {meta.id} — {meta.title}", ""]
-        if meta.applies_to:
-            out.append(f"- **Gjelder:** {meta.applies_to}")
-        if meta.satisfied_by:
-            out.append(f"- **Oppfylt når:** {meta.satisfied_by}")
+        out.append(f"- **Gjelder:** {meta.applies_to}")
+        out.append(f"- **Oppfylt når:** {meta.satisfied_by}")
         if meta.due:
             out.append(f"- **Frist:** {meta.due}")
+        if meta.requires:
+            out.append(f"- **Krever tabell:** {', '.join(meta.requires)}")
         if meta.tags:
             out.append(f"- **Merker:** {', '.join(sorted(meta.tags))}")
         out.append(f"- **Hjemmel:** {meta.basis}")
