@@ -21,9 +21,7 @@ def render_table(profile: Profile) -> str:
         lines.append(f"      Hjemmel: {meta.basis}")
     for s in profile.suspensions:
         lines.append("")
-        lines.append(
-            f"Suspensjon: {s.name}, {s.start:%d.%m.%Y}–{s.end:%d.%m.%Y} ({', '.join(sorted(s.tags))})"
-        )
+        lines.append(f"Suspensjon: {s.name}, {s.start:%d.%m.%Y}–{s.end:%d.%m.%Y} ({', '.join(sorted(s.tags))})")
     return "\n".join(lines)
 
 

@@ -78,14 +78,34 @@ def main() -> None:
 
 @main.command()
 @click.argument("extract", type=click.Path(path_type=Path))
-@click.option("--profile", default="national", show_default=True, help="Profilnavn (national, unn, helse-bergen) eller sti til en .toml-fil.")
+@click.option(
+    "--profile",
+    default="national",
+    show_default=True,
+    help="Profilnavn (national, unn, helse-bergen) eller sti til en .toml-fil.",
+)
 @click.option("--as-of", "as_of", type=DATE, help="Revisjonsdato; rader datert senere brukes ikke. Standard: i dag.")
 @click.option("--from", "period_from", type=DATE, help="Første vurderingsdato som tas med.")
 @click.option("--to", "period_to", type=DATE, help="Siste vurderingsdato som tas med (standard: revisjonsdatoen).")
-@click.option("--format", "formats", default="html,xlsx,json,csv", show_default=True, help="Kommaliste av html, xlsx, json, csv.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("ipaudit-out"), show_default=True, help="Mappen rapportene skrives til.")
+@click.option(
+    "--format", "formats", default="html,xlsx,json,csv", show_default=True, help="Kommaliste av html, xlsx, json, csv."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("ipaudit-out"),
+    show_default=True,
+    help="Mappen rapportene skrives til.",
+)
 @click.option("--waivers", "waivers_file", type=click.Path(path_type=Path), help="TOML-fil med godkjente unntak.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True, help="Laveste alvorlighet som gir exit-kode 1.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="error",
+    show_default=True,
+    help="Laveste alvorlighet som gir exit-kode 1.",
+)
 @click.option("--quiet", is_flag=True, help="Skriv bare feil.")
 @_guarded
 def audit(
@@ -181,7 +201,9 @@ def rules(profile: str, fmt: str) -> int:
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--patients", default=300, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--as-of", "as_of", type=DATE, default="2025-06-30", show_default=True, help="Revisjonsdatoen fasiten gjelder for.")
+@click.option(
+    "--as-of", "as_of", type=DATE, default="2025-06-30", show_default=True, help="Revisjonsdatoen fasiten gjelder for."
+)
 @click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), help="Skriv også uttrekket som én .xlsx-arbeidsbok.")
 @_guarded
 def sample(out_dir: Path, patients: int, seed: int, as_of: dt.date, xlsx: Path | None) -> int:

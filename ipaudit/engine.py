@@ -70,7 +70,8 @@ def audit(extract: Extract, options: AuditOptions) -> AuditResult:
 
     results = _assemble(frames, ctx, profile)
     results, waiver_outcomes = apply_waivers(results, options.waivers, options.as_of)
-    rules = tuple(_summary(rule_id, results, profile, notes[rule_id]) for rule_id in profile.rules)
+    counts = {(rule_id, status): n for rule_id, status, n in results.group_by("rule_id", "status").len().iter_rows()}
+    rules = tuple(_summary(rule_id, counts, profile, notes[rule_id]) for rule_id in profile.rules)
     return AuditResult(
         tool_version=__version__,
         generated_at=dt.datetime.now().replace(microsecond=0),
@@ -215,8 +216,9 @@ def _evidence(documents: pl.DataFrame, patterns: Mapping[str, tuple[str, ...]]) 
         if ids.len() == 0:
             continue
         parts.append(
-            scope.filter(pl.col("document_id").is_in(ids.implode()))
-            .select(*keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by"))
+            scope.filter(pl.col("document_id").is_in(ids.implode())).select(
+                *keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by")
+            )
         )
     # A document that is evidence by type and by text is kept once, as 'type'.
     return (
@@ -226,17 +228,13 @@ def _evidence(documents: pl.DataFrame, patterns: Mapping[str, tuple[str, ...]]) 
     )
 
 
-def _run_rule(
-    meta: RuleMeta, check, ctx: CheckContext, profile: Profile
-) -> tuple[pl.DataFrame, str | None]:
+def _run_rule(meta: RuleMeta, check, ctx: CheckContext, profile: Profile) -> tuple[pl.DataFrame, str | None]:
     """Run one rule; a missing optional table makes it not_applicable (or not run)."""
     missing = [t for t in meta.requires if t not in ctx.present_tables]
     if missing:
         table = missing[0]
         if meta.population != "cohort":
-            return pl.DataFrame(schema=CHECK_RESULT_SCHEMA), (
-                f"Ikke kjørt: uttrekket mangler tabellen {table}."
-            )
+            return pl.DataFrame(schema=CHECK_RESULT_SCHEMA), (f"Ikke kjørt: uttrekket mangler tabellen {table}.")
         message = f"Ikke aktuelt: uttrekket mangler tabellen {table}."
         frame = ctx.cohort.select(
             "patient_id",
@@ -261,9 +259,11 @@ def _run_rule(
 def _assert_one_per_patient(rule_id: str, frame: pl.DataFrame, cohort: pl.DataFrame) -> None:
     """A cohort rule must give exactly one result per cohort patient (a programming error else)."""
     ids = frame.get_column("patient_id")
-    if ids.len() != cohort.height or ids.n_unique() != ids.len() or not ids.is_in(
-        cohort.get_column("patient_id").implode()
-    ).all():
+    if (
+        ids.len() != cohort.height
+        or ids.n_unique() != ids.len()
+        or not ids.is_in(cohort.get_column("patient_id").implode()).all()
+    ):
         raise RuntimeError(f"rule {rule_id} did not give exactly one result per cohort patient")
 
 
@@ -294,8 +294,7 @@ def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -
     """One frame of every result with severity, index date and unit; sorted deterministically."""
     order = {rule_id: i for i, rule_id in enumerate(profile.rules)}
     severity = {
-        rule_id: profile.severities.get(rule_id, registry()[rule_id].meta.severity).value
-        for rule_id in profile.rules
+        rule_id: profile.severities.get(rule_id, registry()[rule_id].meta.severity).value for rule_id in profile.rules
     }
     if not frames:
         return pl.DataFrame(schema=RESULT_SCHEMA)
@@ -333,11 +332,9 @@ def _patient_units(ctx: CheckContext) -> pl.DataFrame:
     return pl.concat([from_cohort, latest_episode], how="vertical")
 
 
-def _summary(rule_id: str, results: pl.DataFrame, profile: Profile, note: str | None) -> RuleSummary:
+def _summary(rule_id: str, all_counts: dict[tuple[str, str], int], profile: Profile, note: str | None) -> RuleSummary:
     meta = registry()[rule_id].meta
-    counts = {s.value: 0 for s in Status}
-    for status, n in results.filter(pl.col("rule_id") == rule_id).group_by("status").len().iter_rows():
-        counts[status] = n
+    counts = {s.value: all_counts.get((rule_id, s.value), 0) for s in Status}
     decided = counts["pass"] + counts["fail"]
     loosened = tuple(
         f"Parameteren {name} er satt til {value} dager, løsere enn {base} i profilen {parent}."

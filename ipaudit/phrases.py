@@ -25,9 +25,7 @@ def combined(patterns: Sequence[str]) -> str:
     return "(?i)" + "|".join(f"(?:{p})" for p in patterns)
 
 
-def non_negated_match(
-    texts: pl.DataFrame, patterns: Sequence[str], *, id_column: str = "document_id"
-) -> pl.Series:
+def non_negated_match(texts: pl.DataFrame, patterns: Sequence[str], *, id_column: str = "document_id") -> pl.Series:
     """The ids in ``texts`` (columns id_column, text) whose text has a non-negated match."""
     if not patterns or texts.height == 0:
         return pl.Series(id_column, [], dtype=pl.String)

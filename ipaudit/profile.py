@@ -61,9 +61,7 @@ def load_profile(spec: str) -> Profile:
         raw, source = _read_file(path), str(path)
         base_dir = path.parent
     else:
-        raise InputError(
-            f"Ukjent profil «{spec}»: bruk {', '.join(BUILTIN)} eller en sti til en .toml-fil"
-        )
+        raise InputError(f"Ukjent profil «{spec}»: bruk {', '.join(BUILTIN)} eller en sti til en .toml-fil")
     return _resolve(raw, source, base_dir, known_rules, seen=(source,))
 
 
@@ -111,9 +109,7 @@ def _resolve(
         else:
             parent_raw = _read_file(Path(parent_spec))
             parent_source, parent_dir = parent_spec, Path(parent_spec).parent
-        parent = _resolve(
-            parent_raw, parent_source, parent_dir, known_rules, seen + (parent_spec,)
-        )
+        parent = _resolve(parent_raw, parent_source, parent_dir, known_rules, seen + (parent_spec,))
         if parent_source == "innebygd":
             parent = _renamed(parent, parent_spec)
 
@@ -256,7 +252,7 @@ def _suspension(item: Any, key: str, fail: Any) -> Suspension:
         raise fail(f"{key}.to", "er før «from»")
     tags = item["tags"]
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags) or not tags:
-        raise fail(f"{key}.tags", "må være en ikke-tom liste av tekster, f.eks. [\"ip-right\"]")
+        raise fail(f"{key}.tags", 'må være en ikke-tom liste av tekster, f.eks. ["ip-right"]')
     return Suspension(
         name=str(item["name"]),
         start=start,

@@ -18,8 +18,7 @@ def render_summary(result: AuditResult) -> str:
     lines = [
         f"ipaudit {result.tool_version} · revisjonsdato {result.as_of:%d.%m.%Y} · "
         f"periode {period}–{result.period_to:%d.%m.%Y} · profil {result.profile.name}",
-        f"Kohort: {result.cohort_size} pasienter med vurdert behov. "
-        f"Avviste rader: {result.rejected.height}.",
+        f"Kohort: {result.cohort_size} pasienter med vurdert behov. Avviste rader: {result.rejected.height}.",
         "",
         f"{'Regel':<6} {'Alvorlighet':<9} {'Oppfylt':>8} {'Ikke opp.':>9} {'Venter':>7} "
         f"{'Ikke akt.':>9} {'Unntatt':>8} {'Etterlevelse':>12}  Tittel",
@@ -42,14 +41,11 @@ def render_validation(extract: Extract, show_rows: bool = True, limit: int = 200
     for source in extract.sources:
         where = f"{source.path.name}" + (f" [{source.sheet}]" if source.sheet else "")
         lines.append(f"  {source.table:<13} ← {where}  sha256 {source.sha256[:12]}")
-    for name in extract.ignored_files:
-        lines.append(f"  ignorert: {name}")
+    lines.extend(f"  ignorert: {name}" for name in extract.ignored_files)
     lines.append("")
     lines.append(f"{'Tabell':<13} {'Lest':>9} {'Godtatt':>9} {'Avvist':>8}")
     for table, counts in extract.counts.items():
-        lines.append(
-            f"{table:<13} {counts.rows_read:>9} {counts.rows_accepted:>9} {counts.rows_rejected:>8}"
-        )
+        lines.append(f"{table:<13} {counts.rows_read:>9} {counts.rows_accepted:>9} {counts.rows_rejected:>8}")
     rejected = extract.rejected
     if show_rows and rejected.height:
         lines.append("")

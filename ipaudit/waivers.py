@@ -103,24 +103,29 @@ def apply_waivers(
             "_by": [w.approved_by for w in active],
             "_expires": [w.expires for w in active],
         },
-        schema={"rule_id": pl.String, "patient_id": pl.String, "_reason": pl.String,
-                "_by": pl.String, "_expires": pl.Date},
+        schema={
+            "rule_id": pl.String,
+            "patient_id": pl.String,
+            "_reason": pl.String,
+            "_by": pl.String,
+            "_expires": pl.Date,
+        },
     ).unique(subset=["rule_id", "patient_id"], keep="first", maintain_order=True)
     joined = results.join(table, on=["rule_id", "patient_id"], how="left", maintain_order="left")
-    hit = pl.col("_reason").is_not_null() & pl.col("status").is_in(
-        [Status.FAIL.value, Status.PENDING.value]
+    hit = pl.col("_reason").is_not_null() & pl.col("status").is_in([Status.FAIL.value, Status.PENDING.value])
+    applied_keys = set(joined.filter(hit).select("rule_id", "patient_id").iter_rows())
+    updated = (
+        joined.with_columns(
+            pl.when(hit).then(pl.col("status")).otherwise("original_status").alias("original_status"),
+            pl.when(hit).then(pl.col("_reason")).otherwise("waiver_reason").alias("waiver_reason"),
+            pl.when(hit).then(pl.col("_by")).otherwise("waiver_approved_by").alias("waiver_approved_by"),
+            pl.when(hit).then(pl.col("_expires")).otherwise("waiver_expires").alias("waiver_expires"),
+        )
+        .with_columns(
+            pl.when(hit).then(pl.lit(Status.WAIVED.value)).otherwise("status").alias("status"),
+        )
+        .drop("_reason", "_by", "_expires")
     )
-    applied_keys = set(
-        joined.filter(hit).select("rule_id", "patient_id").iter_rows()
-    )
-    updated = joined.with_columns(
-        pl.when(hit).then(pl.col("status")).otherwise("original_status").alias("original_status"),
-        pl.when(hit).then(pl.col("_reason")).otherwise("waiver_reason").alias("waiver_reason"),
-        pl.when(hit).then(pl.col("_by")).otherwise("waiver_approved_by").alias("waiver_approved_by"),
-        pl.when(hit).then(pl.col("_expires")).otherwise("waiver_expires").alias("waiver_expires"),
-    ).with_columns(
-        pl.when(hit).then(pl.lit(Status.WAIVED.value)).otherwise("status").alias("status"),
-    ).drop("_reason", "_by", "_expires")
 
     outcomes = []
     for w in waivers:
@@ -130,7 +135,5 @@ def apply_waivers(
             state = "applied"
         else:
             state = "unused"
-        outcomes.append(
-            WaiverOutcome(w.rule_id, w.patient_id, w.reason, w.approved_by, w.expires, state)
-        )
+        outcomes.append(WaiverOutcome(w.rule_id, w.patient_id, w.reason, w.approved_by, w.expires, state))
     return updated, tuple(outcomes)

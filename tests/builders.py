@@ -34,8 +34,7 @@ def days(n: int) -> dt.date:
 def _frame(table: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     schema = TABLE_SCHEMAS[table]
     filled = [
-        {col: row.get(col, (i + 2 if col == "source_row" else None)) for col in schema}
-        for i, row in enumerate(rows)
+        {col: row.get(col, (i + 2 if col == "source_row" else None)) for col in schema} for i, row in enumerate(rows)
     ]
     return pl.DataFrame(filled, schema=schema, orient="row") if filled else pl.DataFrame(schema=schema)
 
@@ -50,8 +49,7 @@ def make_extract(
 ) -> Extract:
     """An Extract from row dicts; ids are generated where a case does not care."""
     assessments = [
-        {"assessment_id": f"A{i}", "patient_id": "P1", "need": "ja", **row}
-        for i, row in enumerate(assessments)
+        {"assessment_id": f"A{i}", "patient_id": "P1", "need": "ja", **row} for i, row in enumerate(assessments)
     ]
     documents = [
         {"document_id": f"D{i}", "patient_id": "P1", "doc_type": "JOURNALNOTAT", **row}
@@ -70,7 +68,10 @@ def make_extract(
     if episodes is not None:
         tables["episodes"] = _frame(
             "episodes",
-            [{"episode_id": f"E{i}", "patient_id": "P1", "level": "spesialist", **row} for i, row in enumerate(episodes)],
+            [
+                {"episode_id": f"E{i}", "patient_id": "P1", "level": "spesialist", **row}
+                for i, row in enumerate(episodes)
+            ],
         )
     counts = {name: TableCounts(f.height, f.height, 0) for name, f in tables.items()}
     return Extract(
@@ -88,9 +89,7 @@ def run(extract: Extract, *, as_of: dt.date = AS_OF, profile: str = "national", 
 
 def outcome(result: AuditResult, rule_id: str, patient_id: str = "P1") -> dict[str, Any]:
     """The one result row of a rule for a patient."""
-    rows = result.results.filter(
-        (pl.col("rule_id") == rule_id) & (pl.col("patient_id") == patient_id)
-    ).to_dicts()
+    rows = result.results.filter((pl.col("rule_id") == rule_id) & (pl.col("patient_id") == patient_id)).to_dicts()
     assert len(rows) == 1, f"expected one {rule_id} result for {patient_id}, got {len(rows)}"
     return rows[0]
 

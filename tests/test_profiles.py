@@ -27,13 +27,13 @@ def test_builtin_profiles_hold_the_rules_of_the_spec() -> None:
     assert load_profile("unn").rules == national.rules[:8] + ("IP08", "IP09", "IP10", "IP11")
     assert load_profile("helse-bergen").rules == national.rules + ("HB01",)
     assert {name: p.default for name, p in PARAMETERS.items()} == national.parameters
-    assert [s.name for s in national.suspensions] == [
-        "Midlertidig opphør av retten til individuell plan (covid-19)"
-    ]
+    assert [s.name for s in national.suspensions] == ["Midlertidig opphør av retten til individuell plan (covid-19)"]
 
 
 def test_user_profile_extends_and_overrides(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 name = "min-klinikk"
 extends = "unn"
 [rules]
@@ -49,7 +49,8 @@ name = "Lokal test"
 from = 2024-01-01
 to = 2024-01-31
 tags = ["ip-right"]
-""")
+""",
+    )
     profile = load_profile(str(path))
     assert profile.name == "min-klinikk" and profile.extends == ("unn", "national")
     assert "IP09" not in profile.rules and "IP08" in profile.rules and "HB01" in profile.rules
@@ -85,15 +86,18 @@ def test_extends_a_file_relative_to_the_profile(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ('[rules]\nIP99 = true\n', "rules.IP99"),
-        ('[parameters]\ninfo_dayz = 3\n', "parameters.info_dayz"),
+        ("[rules]\nIP99 = true\n", "rules.IP99"),
+        ("[parameters]\ninfo_dayz = 3\n", "parameters.info_dayz"),
         ('[parameters]\ninfo_days = "fjorten"\n', "parameters.info_days"),
-        ('[parameters]\ninfo_days = -1\n', "parameters.info_days"),
+        ("[parameters]\ninfo_days = -1\n", "parameters.info_days"),
         ('[rules]\nIP01 = { severity = "fatal" }\n', "rules.IP01.severity"),
         ("[patterns]\nINFO_IP = ['(uavsluttet']\n", "patterns.INFO_IP"),
         ("[patterns]\nSAMTYKE = ['x']\n", "patterns.SAMTYKE"),
         ('[[suspensions]]\nname = "x"\nfrom = 2020-01-01\ntags = ["ip-right"]\n', "suspensions[1].to"),
-        ('[[suspensions]]\nname = "x"\nfrom = "01.01.2020"\nto = 2020-02-01\ntags = ["ip-right"]\n', "suspensions[1].from"),
+        (
+            '[[suspensions]]\nname = "x"\nfrom = "01.01.2020"\nto = 2020-02-01\ntags = ["ip-right"]\n',
+            "suspensions[1].from",
+        ),
         ('colour = "blue"\n', "colour"),
         ('extends = "nowhere"\n', None),
     ],
@@ -128,7 +132,9 @@ expires = {expires}
 
 
 def test_waiver_file_reads_iso_and_norwegian_dates(tmp_path: Path) -> None:
-    waivers = load_waivers(write(tmp_path, WAIVER.format(expires="2025-12-31") + WAIVER.format(expires='"31.12.2025"'), "w.toml"))
+    waivers = load_waivers(
+        write(tmp_path, WAIVER.format(expires="2025-12-31") + WAIVER.format(expires='"31.12.2025"'), "w.toml")
+    )
     assert [w.expires.isoformat() for w in waivers] == ["2025-12-31", "2025-12-31"]
     assert waivers[0].patient_id == "0001"
 
@@ -138,7 +144,10 @@ def test_waiver_file_reads_iso_and_norwegian_dates(tmp_path: Path) -> None:
     [
         (WAIVER.format(expires="2025-12-31").replace('reason = "Muntlig informert"\n', ""), "mangler «reason»"),
         (WAIVER.format(expires='"31.13.2025"'), "«expires» er ingen gyldig dato"),
-        (WAIVER.format(expires="2025-12-31").replace('approved_by = "Kari Revisor"', 'approved_by = " "'), "mangler «approved_by»"),
+        (
+            WAIVER.format(expires="2025-12-31").replace('approved_by = "Kari Revisor"', 'approved_by = " "'),
+            "mangler «approved_by»",
+        ),
         (WAIVER.format(expires="2025-12-31") + 'colour = "x"\n', "ukjent nøkkel «colour»"),
     ],
 )
@@ -167,4 +176,3 @@ def test_docs_rules_md_is_generated_from_the_code() -> None:
 
     committed = (Path(__file__).parents[1] / "docs" / "rules.md").read_text("utf-8")
     assert committed == render_markdown(load_profile("national")), "run `make docs`"
-

@@ -15,73 +15,187 @@ KARI = {"name": "Kari Nordmann", "phone": "+47 22 33 44 55", "appointed_date": d
 CASES = [
     # IP02
     Case("IP02 both documented", "IP02", "pass"),
-    Case("IP02 a documented no is documentation", "IP02", "pass",
-         assessments=[{"assessed_date": INDEX, "criteria_met": True, "wants_ip": False}]),
-    Case("IP02 blank wants_ip past due", "IP02", "fail",
-         assessments=[{"assessed_date": INDEX, "criteria_met": True}], message="om pasienten ønsker IP"),
-    Case("IP02 blank wants_ip on the due date is pending", "IP02", "pending",
-         assessments=[{"assessed_date": INDEX, "criteria_met": True}], as_of=days(14)),
-    Case("IP02 filled in by a later assessment", "IP02", "pass",
-         assessments=[{"assessed_date": INDEX}, {"assessed_date": days(20), "need": "uavklart",
-                                                  "criteria_met": True, "wants_ip": True}]),
-    Case("IP02 an assessment before the index date does not document", "IP02", "fail",
-         assessments=[{"assessed_date": days(-5), "need": "nei", "criteria_met": True, "wants_ip": True},
-                      {"assessed_date": INDEX}]),
+    Case(
+        "IP02 a documented no is documentation",
+        "IP02",
+        "pass",
+        assessments=[{"assessed_date": INDEX, "criteria_met": True, "wants_ip": False}],
+    ),
+    Case(
+        "IP02 blank wants_ip past due",
+        "IP02",
+        "fail",
+        assessments=[{"assessed_date": INDEX, "criteria_met": True}],
+        message="om pasienten ønsker IP",
+    ),
+    Case(
+        "IP02 blank wants_ip on the due date is pending",
+        "IP02",
+        "pending",
+        assessments=[{"assessed_date": INDEX, "criteria_met": True}],
+        as_of=days(14),
+    ),
+    Case(
+        "IP02 filled in by a later assessment",
+        "IP02",
+        "pass",
+        assessments=[
+            {"assessed_date": INDEX},
+            {"assessed_date": days(20), "need": "uavklart", "criteria_met": True, "wants_ip": True},
+        ],
+    ),
+    Case(
+        "IP02 an assessment before the index date does not document",
+        "IP02",
+        "fail",
+        assessments=[
+            {"assessed_date": days(-5), "need": "nei", "criteria_met": True, "wants_ip": True},
+            {"assessed_date": INDEX},
+        ],
+    ),
     # IP04
-    Case("IP04 coordinator without a name counts", "IP04", "pass",
-         coordinators=[{"name": None, "appointed_date": days(30)}]),
+    Case(
+        "IP04 coordinator without a name counts",
+        "IP04",
+        "pass",
+        coordinators=[{"name": None, "appointed_date": days(30)}],
+    ),
     Case("IP04 declined coordinator", "IP04", "pass", assessments=[{**WANTS, "wants_coordinator": False}]),
     Case("IP04 none, on day 30 pending", "IP04", "pending", as_of=days(30)),
     Case("IP04 none, day 31 fails", "IP04", "fail", as_of=days(31)),
-    Case("IP04 appointed late still satisfies", "IP04", "pass",
-         coordinators=[{"name": "Kari", "appointed_date": days(45)}]),
-    Case("IP04 without coordinators table", "IP04", "not_applicable", coordinators=None,
-         message="coordinators"),
+    Case(
+        "IP04 appointed late still satisfies",
+        "IP04",
+        "pass",
+        coordinators=[{"name": "Kari", "appointed_date": days(45)}],
+    ),
+    Case("IP04 without coordinators table", "IP04", "not_applicable", coordinators=None, message="coordinators"),
     # IP08 (unn)
-    Case("IP08 first contact on day 14", "IP08", "pass", profile="unn",
-         coordinators=[{**KARI, "first_contact_date": days(19)}]),
-    Case("IP08 first contact on day 15", "IP08", "fail", profile="unn",
-         coordinators=[{**KARI, "first_contact_date": days(20)}]),
-    Case("IP08 no first contact yet, within the deadline", "IP08", "pending", profile="unn",
-         coordinators=[KARI], as_of=days(19)),
+    Case(
+        "IP08 first contact on day 14",
+        "IP08",
+        "pass",
+        profile="unn",
+        coordinators=[{**KARI, "first_contact_date": days(19)}],
+    ),
+    Case(
+        "IP08 first contact on day 15",
+        "IP08",
+        "fail",
+        profile="unn",
+        coordinators=[{**KARI, "first_contact_date": days(20)}],
+    ),
+    Case(
+        "IP08 no first contact yet, within the deadline",
+        "IP08",
+        "pending",
+        profile="unn",
+        coordinators=[KARI],
+        as_of=days(19),
+    ),
     Case("IP08 no first contact, past the deadline", "IP08", "fail", profile="unn", coordinators=[KARI]),
-    Case("IP08 specialist coordinator only", "IP08", "not_applicable", profile="unn",
-         coordinators=[{**KARI, "level": "spesialist"}]),
+    Case(
+        "IP08 specialist coordinator only",
+        "IP08",
+        "not_applicable",
+        profile="unn",
+        coordinators=[{**KARI, "level": "spesialist"}],
+    ),
     # IP09 (unn)
-    Case("IP09 epikrise mentions the coordinator", "IP09", "pass", profile="unn", coordinators=[KARI],
-         documents=[{"doc_type": "EPIKRISE", "doc_date": days(40), "text": "Koordinator er Kari Nordmann."}]),
-    Case("IP09 epikrise silent", "IP09", "fail", profile="unn", coordinators=[KARI],
-         documents=[{"doc_type": "EPIKRISE", "doc_date": days(40), "text": "Utskrevet til hjemmet."}]),
-    Case("IP09 epikrise says no coordinator", "IP09", "fail", profile="unn", coordinators=[KARI],
-         documents=[{"doc_type": "EPIKRISE", "doc_date": days(40), "text": "Har ingen koordinator."}]),
-    Case("IP09 only an epikrise before the coordinator", "IP09", "not_applicable", profile="unn",
-         coordinators=[KARI],
-         documents=[{"doc_type": "EPIKRISE", "doc_date": days(1), "text": "Utskrevet."}]),
-    Case("IP09 a journal note mentioning IP is no epikrise", "IP09", "not_applicable", profile="unn",
-         coordinators=[KARI], documents=[{"doc_date": days(40), "text": "Individuell plan drøftet."}]),
+    Case(
+        "IP09 epikrise mentions the coordinator",
+        "IP09",
+        "pass",
+        profile="unn",
+        coordinators=[KARI],
+        documents=[{"doc_type": "EPIKRISE", "doc_date": days(40), "text": "Koordinator er Kari Nordmann."}],
+    ),
+    Case(
+        "IP09 epikrise silent",
+        "IP09",
+        "fail",
+        profile="unn",
+        coordinators=[KARI],
+        documents=[{"doc_type": "EPIKRISE", "doc_date": days(40), "text": "Utskrevet til hjemmet."}],
+    ),
+    Case(
+        "IP09 epikrise says no coordinator",
+        "IP09",
+        "fail",
+        profile="unn",
+        coordinators=[KARI],
+        documents=[{"doc_type": "EPIKRISE", "doc_date": days(40), "text": "Har ingen koordinator."}],
+    ),
+    Case(
+        "IP09 only an epikrise before the coordinator",
+        "IP09",
+        "not_applicable",
+        profile="unn",
+        coordinators=[KARI],
+        documents=[{"doc_type": "EPIKRISE", "doc_date": days(1), "text": "Utskrevet."}],
+    ),
+    Case(
+        "IP09 a journal note mentioning IP is no epikrise",
+        "IP09",
+        "not_applicable",
+        profile="unn",
+        coordinators=[KARI],
+        documents=[{"doc_date": days(40), "text": "Individuell plan drøftet."}],
+    ),
     # IP10
-    Case("IP10 new coordinator, consent renewed on the day", "IP10", "pass",
-         coordinators=[KARI, {"name": "Ola Hansen", "appointed_date": days(40)}],
-         documents=[{"doc_type": "SAMTYKKE", "doc_date": days(40)}]),
-    Case("IP10 new coordinator, old consent only", "IP10", "fail",
-         coordinators=[KARI, {"name": "Ola Hansen", "appointed_date": days(40)}],
-         documents=[{"doc_type": "SAMTYKKE", "doc_date": days(2)}]),
-    Case("IP10 new coordinator, within info_days pending", "IP10", "pending", as_of=days(54),
-         coordinators=[KARI, {"name": "Ola Hansen", "appointed_date": days(40)}]),
-    Case("IP10 same name in other case and blanks is no change", "IP10", "not_applicable",
-         coordinators=[KARI, {"name": "  kari nordmann ", "appointed_date": days(40)}]),
+    Case(
+        "IP10 new coordinator, consent renewed on the day",
+        "IP10",
+        "pass",
+        coordinators=[KARI, {"name": "Ola Hansen", "appointed_date": days(40)}],
+        documents=[{"doc_type": "SAMTYKKE", "doc_date": days(40)}],
+    ),
+    Case(
+        "IP10 new coordinator, old consent only",
+        "IP10",
+        "fail",
+        coordinators=[KARI, {"name": "Ola Hansen", "appointed_date": days(40)}],
+        documents=[{"doc_type": "SAMTYKKE", "doc_date": days(2)}],
+    ),
+    Case(
+        "IP10 new coordinator, within info_days pending",
+        "IP10",
+        "pending",
+        as_of=days(54),
+        coordinators=[KARI, {"name": "Ola Hansen", "appointed_date": days(40)}],
+    ),
+    Case(
+        "IP10 same name in other case and blanks is no change",
+        "IP10",
+        "not_applicable",
+        coordinators=[KARI, {"name": "  kari nordmann ", "appointed_date": days(40)}],
+    ),
     # IP11
-    Case("IP11 plans from one unit", "IP11", "pass",
-         documents=[{"doc_type": "IP_PLAN", "doc_date": days(10), "unit": "DPS Nord"},
-                    {"doc_type": "IP_PLAN", "doc_date": days(60), "unit": "DPS Nord"}]),
-    Case("IP11 plans from two units", "IP11", "fail", message="2 enheter",
-         documents=[{"doc_type": "IP_PLAN", "doc_date": days(10), "unit": "DPS Nord"},
-                    {"doc_type": "IP_PLAN", "doc_date": days(60), "unit": "Habilitering"}]),
+    Case(
+        "IP11 plans from one unit",
+        "IP11",
+        "pass",
+        documents=[
+            {"doc_type": "IP_PLAN", "doc_date": days(10), "unit": "DPS Nord"},
+            {"doc_type": "IP_PLAN", "doc_date": days(60), "unit": "DPS Nord"},
+        ],
+    ),
+    Case(
+        "IP11 plans from two units",
+        "IP11",
+        "fail",
+        message="2 enheter",
+        documents=[
+            {"doc_type": "IP_PLAN", "doc_date": days(10), "unit": "DPS Nord"},
+            {"doc_type": "IP_PLAN", "doc_date": days(60), "unit": "Habilitering"},
+        ],
+    ),
     Case("IP11 no plan", "IP11", "not_applicable"),
     # HB01 (helse-bergen)
     Case("HB01 eight digits with +47 and spaces", "HB01", "pass", profile="helse-bergen", coordinators=[KARI]),
-    Case("HB01 seven digits", "HB01", "fail", profile="helse-bergen",
-         coordinators=[{**KARI, "phone": "+47 223 344 5"}]),
+    Case(
+        "HB01 seven digits", "HB01", "fail", profile="helse-bergen", coordinators=[{**KARI, "phone": "+47 223 344 5"}]
+    ),
     Case("HB01 missing phone", "HB01", "fail", profile="helse-bergen", coordinators=[{**KARI, "phone": None}]),
     Case("HB01 no coordinator", "HB01", "not_applicable", profile="helse-bergen"),
 ]
@@ -98,15 +212,17 @@ def _episodes_result(episodes, assessments=()):
 
 
 def test_ip00_flags_21_inpatient_days_without_assessment() -> None:
-    rows = _episodes_result([{"unit": "Med", "care_type": "døgn", "start_date": d("2025-01-01"),
-                              "end_date": d("2025-01-22")}])
+    rows = _episodes_result(
+        [{"unit": "Med", "care_type": "døgn", "start_date": d("2025-01-01"), "end_date": d("2025-01-22")}]
+    )
     assert rows.get_column("status").to_list() == ["fail"]
     assert "21 døgndager" in rows.item(0, "message")
 
 
 def test_ip00_20_inpatient_days_is_not_at_risk() -> None:
-    rows = _episodes_result([{"unit": "Med", "care_type": "døgn", "start_date": d("2025-01-01"),
-                              "end_date": d("2025-01-21")}])
+    rows = _episodes_result(
+        [{"unit": "Med", "care_type": "døgn", "start_date": d("2025-01-01"), "end_date": d("2025-01-21")}]
+    )
     assert rows.height == 0
 
 
@@ -116,8 +232,9 @@ def test_ip00_open_stay_counts_until_as_of() -> None:
 
 
 def test_ip00_day_care_days_do_not_count() -> None:
-    rows = _episodes_result([{"unit": "Med", "care_type": "dag", "start_date": d("2025-01-01"),
-                              "end_date": d("2025-03-01")}])
+    rows = _episodes_result(
+        [{"unit": "Med", "care_type": "dag", "start_date": d("2025-01-01"), "end_date": d("2025-03-01")}]
+    )
     assert rows.height == 0
 
 
@@ -127,8 +244,10 @@ def test_ip00_three_units() -> None:
 
 
 def test_ip00_any_assessment_removes_the_patient() -> None:
-    rows = _episodes_result([{"unit": u, "start_date": d("2025-02-01")} for u in ("A", "B", "C")],
-                            assessments=[{"assessed_date": d("2025-02-02"), "need": "nei"}])
+    rows = _episodes_result(
+        [{"unit": u, "start_date": d("2025-02-01")} for u in ("A", "B", "C")],
+        assessments=[{"assessed_date": d("2025-02-02"), "need": "nei"}],
+    )
     assert rows.height == 0
 
 
@@ -161,8 +280,9 @@ def test_suspension_boundaries(index: dt.date, suspended: bool) -> None:
 
 def test_suspension_keeps_coordinator_branch_of_ip07() -> None:
     extract = make_extract(
-        assessments=[{"assessed_date": d("2020-04-01"), "criteria_met": True, "wants_ip": True,
-                      "wants_coordinator": True}],
+        assessments=[
+            {"assessed_date": d("2020-04-01"), "criteria_met": True, "wants_ip": True, "wants_coordinator": True}
+        ],
     )
     row = outcome(run(extract, as_of=d("2020-12-31")), "IP07")
     assert row["status"] == "fail"

@@ -40,19 +40,31 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     )
     frame = ctx.cohort.select("patient_id").join(per_patient, on="patient_id", how="left")
     status = (
-        pl.when(pl.col("rows").is_null()).then(pl.lit("not_applicable"))
-        .when(pl.col("bad") == 0).then(pl.lit("pass"))
+        pl.when(pl.col("rows").is_null())
+        .then(pl.lit("not_applicable"))
+        .when(pl.col("bad") == 0)
+        .then(pl.lit("pass"))
         .otherwise(pl.lit("fail"))
     )
     message = (
-        pl.when(pl.col("rows").is_null()).then(pl.lit("Ikke aktuelt: ingen koordinator oppnevnt."))
-        .when(pl.col("bad") == 0).then(pl.lit("Telefonnummer dokumentert for alle koordinatorer."))
-        .otherwise(pl.format(
-            "{} av {} koordinatorrader mangler gyldig telefonnummer (rad {} i koordinatortabellen).",
-            pl.col("bad"), pl.col("rows"), pl.col("where"),
-        ))
+        pl.when(pl.col("rows").is_null())
+        .then(pl.lit("Ikke aktuelt: ingen koordinator oppnevnt."))
+        .when(pl.col("bad") == 0)
+        .then(pl.lit("Telefonnummer dokumentert for alle koordinatorer."))
+        .otherwise(
+            pl.format(
+                "{} av {} koordinatorrader mangler gyldig telefonnummer (rad {} i koordinatortabellen).",
+                pl.col("bad"),
+                pl.col("rows"),
+                pl.col("where"),
+            )
+        )
     )
-    return finish(frame.with_columns(
-        status.alias("status"), message.alias("message"),
-        pl.lit([], dtype=pl.List(pl.String)).alias("evidence"), pl.lit(None, dtype=pl.Date).alias("due_date"),
-    ))
+    return finish(
+        frame.with_columns(
+            status.alias("status"),
+            message.alias("message"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
+            pl.lit(None, dtype=pl.Date).alias("due_date"),
+        )
+    )

@@ -38,7 +38,11 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     assessed = ctx.tables["assessments"].select("patient_id").unique()
     inpatient_days = (
         pl.when(pl.col("care_type") == "døgn")
-        .then((pl.min_horizontal(pl.col("end_date").fill_null(ctx.as_of), pl.lit(ctx.as_of)) - pl.col("start_date")).dt.total_days())
+        .then(
+            (
+                pl.min_horizontal(pl.col("end_date").fill_null(ctx.as_of), pl.lit(ctx.as_of)) - pl.col("start_date")
+            ).dt.total_days()
+        )
         .otherwise(0)
     )
     at_risk = (
@@ -50,10 +54,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
             pl.col("unit").n_unique().alias("units"),
             pl.col("episode_id").sort().alias("episodes"),
         )
-        .filter(
-            (pl.col("days") >= params["at_risk_inpatient_days"])
-            | (pl.col("units") >= params["at_risk_units"])
-        )
+        .filter((pl.col("days") >= params["at_risk_inpatient_days"]) | (pl.col("units") >= params["at_risk_units"]))
         .sort("patient_id")
     )
     message = pl.format(

@@ -39,8 +39,6 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .then(pl.format("Informasjon om IP og koordinator dokumentert {}.", fmt_date("first_date")))
         .when(pl.col("status") == "pending")
         .then(pl.format("Informasjon ikke dokumentert ennå; frist {}.", fmt_date("due_date")))
-        .otherwise(
-            pl.format("Ingen dokumentert informasjon om IP og koordinator (frist {}).", fmt_date("due_date"))
-        )
+        .otherwise(pl.format("Ingen dokumentert informasjon om IP og koordinator (frist {}).", fmt_date("due_date")))
     )
     return finish(frame.with_columns(message.alias("message"), pl.col("ids").fill_null([]).alias("evidence")))

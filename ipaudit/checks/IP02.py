@@ -46,7 +46,5 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .otherwise(pl.format("Ikke dokumentert {} (frist {}).", missing, fmt_date("due_date")))
     )
     return finish(
-        frame.with_columns(
-            message.alias("message"), pl.concat_list(pl.col("index_assessment_id")).alias("evidence")
-        )
+        frame.with_columns(message.alias("message"), pl.concat_list(pl.col("index_assessment_id")).alias("evidence"))
     )

@@ -49,8 +49,8 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
             pl.col("document_id").alias("action_id"),
         )
     )
-    with_coordinator = ctx.coordinators.select("patient_id").unique().with_columns(
-        pl.lit(True).alias("has_coordinator")
+    with_coordinator = (
+        ctx.coordinators.select("patient_id").unique().with_columns(pl.lit(True).alias("has_coordinator"))
     )
     frame = (
         ctx.cohort.select("patient_id", "index_date", "wants_ip", "wants_coordinator")
@@ -69,11 +69,15 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     )
     measured = consent.join(frame.select("patient_id", "action_date"), on="patient_id", how="inner")
     before = pl.col("action_date").is_null() | (pl.col("doc_date") <= pl.col("action_date"))
-    per_patient = measured.sort("doc_date", "document_id").group_by("patient_id").agg(
-        pl.col("document_id").filter(before).alias("prior_ids"),
-        covers_notice.filter(before).any().alias("prior_covers"),
-        pl.col("document_id").alias("all_ids"),
-        pl.col("doc_date").min().alias("first_consent"),
+    per_patient = (
+        measured.sort("doc_date", "document_id")
+        .group_by("patient_id")
+        .agg(
+            pl.col("document_id").filter(before).alias("prior_ids"),
+            covers_notice.filter(before).any().alias("prior_covers"),
+            pl.col("document_id").alias("all_ids"),
+            pl.col("doc_date").min().alias("first_consent"),
+        )
     )
     frame = frame.join(per_patient, on="patient_id", how="left").with_columns(
         pl.col("prior_ids").fill_null([]),
@@ -101,67 +105,88 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     frame = frame.with_columns(action_name.alias("action_name"))
     outcome = (
         pl.when(~applies)
-        .then(pl.struct(
-            status=pl.lit("not_applicable"),
-            message=pl.lit("Ikke aktuelt: pasienten ønsker verken IP eller koordinator, og ingen tiltak er satt i gang."),
-            evidence=pl.lit([], dtype=pl.List(pl.String)),
-            due_date=pl.lit(None, dtype=pl.Date),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("not_applicable"),
+                message=pl.lit(
+                    "Ikke aktuelt: pasienten ønsker verken IP eller koordinator, og ingen tiltak er satt i gang."
+                ),
+                evidence=pl.lit([], dtype=pl.List(pl.String)),
+                due_date=pl.lit(None, dtype=pl.Date),
+            )
+        )
         .when(has_action & scope_gap)
-        .then(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format(
-                "Samtykket dekker ikke melding til kommunen (samtykkets omfang mangler melding_kommune; melding {}).",
-                fmt_date("action_date"),
-            ),
-            evidence=pl.col("prior_ids"),
-            due_date=pl.col("action_date"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format(
+                    "Samtykket dekker ikke melding til kommunen "
+                    "(samtykkets omfang mangler melding_kommune; melding {}).",
+                    fmt_date("action_date"),
+                ),
+                evidence=pl.col("prior_ids"),
+                due_date=pl.col("action_date"),
+            )
+        )
         .when(has_action & has_prior)
-        .then(pl.struct(
-            status=pl.lit("pass"),
-            message=pl.format("Samtykke dokumentert før {} ({}).", pl.col("action_name"), fmt_date("action_date")),
-            evidence=pl.col("prior_ids"),
-            due_date=pl.col("action_date"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pass"),
+                message=pl.format("Samtykke dokumentert før {} ({}).", pl.col("action_name"), fmt_date("action_date")),
+                evidence=pl.col("prior_ids"),
+                due_date=pl.col("action_date"),
+            )
+        )
         .when(has_action & (pl.col("all_ids").list.len() > 0))
-        .then(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format(
-                "Samtykke dokumentert etter melding/plan: første samtykke {}, men {} allerede {}.",
-                fmt_date("first_consent"), pl.col("action_name"), fmt_date("action_date"),
-            ),
-            evidence=pl.col("all_ids"),
-            due_date=pl.col("action_date"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format(
+                    "Samtykke dokumentert etter melding/plan: første samtykke {}, men {} allerede {}.",
+                    fmt_date("first_consent"),
+                    pl.col("action_name"),
+                    fmt_date("action_date"),
+                ),
+                evidence=pl.col("all_ids"),
+                due_date=pl.col("action_date"),
+            )
+        )
         .when(has_action)
-        .then(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format(
-                "Samtykke mangler: {} {} uten dokumentert samtykke.", pl.col("action_name"), fmt_date("action_date")
-            ),
-            evidence=pl.concat_list(pl.col("action_id")),
-            due_date=pl.col("action_date"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format(
+                    "Samtykke mangler: {} {} uten dokumentert samtykke.", pl.col("action_name"), fmt_date("action_date")
+                ),
+                evidence=pl.concat_list(pl.col("action_id")),
+                due_date=pl.col("action_date"),
+            )
+        )
         .when(pl.col("all_ids").list.len() > 0)
-        .then(pl.struct(
-            status=pl.lit("pass"),
-            message=pl.format("Samtykke dokumentert {}.", fmt_date("first_consent")),
-            evidence=pl.col("all_ids"),
-            due_date=due_no_action,
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pass"),
+                message=pl.format("Samtykke dokumentert {}.", fmt_date("first_consent")),
+                evidence=pl.col("all_ids"),
+                due_date=due_no_action,
+            )
+        )
         .when(pl.lit(ctx.as_of) <= due_no_action)
-        .then(pl.struct(
-            status=pl.lit("pending"),
-            message=pl.format("Samtykke ikke dokumentert ennå; frist {}.", due_no_action.dt.strftime("%d.%m.%Y")),
-            evidence=pl.lit([], dtype=pl.List(pl.String)),
-            due_date=due_no_action,
-        ))
-        .otherwise(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format("Samtykke mangler (frist {}).", due_no_action.dt.strftime("%d.%m.%Y")),
-            evidence=pl.lit([], dtype=pl.List(pl.String)),
-            due_date=due_no_action,
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pending"),
+                message=pl.format("Samtykke ikke dokumentert ennå; frist {}.", due_no_action.dt.strftime("%d.%m.%Y")),
+                evidence=pl.lit([], dtype=pl.List(pl.String)),
+                due_date=due_no_action,
+            )
+        )
+        .otherwise(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format("Samtykke mangler (frist {}).", due_no_action.dt.strftime("%d.%m.%Y")),
+                evidence=pl.lit([], dtype=pl.List(pl.String)),
+                due_date=due_no_action,
+            )
+        )
     )
     return finish(frame.select("patient_id", outcome.alias("o")).unnest("o"))

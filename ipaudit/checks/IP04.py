@@ -50,6 +50,4 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .then(pl.format("Koordinator ikke oppnevnt ennå; frist {}.", fmt_date("due_date")))
         .otherwise(pl.format("Koordinator ikke oppnevnt eller avklart (frist {}).", fmt_date("due_date")))
     )
-    return finish(
-        frame.with_columns(message.alias("message"), pl.lit([], dtype=pl.List(pl.String)).alias("evidence"))
-    )
+    return finish(frame.with_columns(message.alias("message"), pl.lit([], dtype=pl.List(pl.String)).alias("evidence")))

@@ -29,11 +29,7 @@ def has_real_name(name: pl.Expr) -> pl.Expr:
     """Not null, at least two letters, and not a placeholder."""
     cleaned = name.str.strip_chars().str.to_lowercase()
     letters = name.str.count_matches(r"\p{L}")
-    return (
-        name.is_not_null()
-        & (letters >= 2)
-        & ~cleaned.is_in(PLACEHOLDERS)
-    ).fill_null(False)
+    return (name.is_not_null() & (letters >= 2) & ~cleaned.is_in(PLACEHOLDERS)).fill_null(False)
 
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:

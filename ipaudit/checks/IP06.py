@@ -21,8 +21,7 @@ RULE = RuleMeta(
     tags=frozenset({"core"}),
     parameters=("notice_days", "lookback_days"),
     applies_to=(
-        "Pasienter som ønsker IP eller koordinator, og som ikke bare får tjenester fra "
-        "spesialisthelsetjenesten."
+        "Pasienter som ønsker IP eller koordinator, og som ikke bare får tjenester fra spesialisthelsetjenesten."
     ),
     satisfied_by="Melding til koordinerende enhet datert fra lookback_days før til notice_days etter vurderingen.",
     due="Innen notice_days dager etter vurderingen (fristdagen teller med).",
@@ -49,50 +48,62 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         pl.col("on_time").fill_null([]),
         (pl.col("late_date") - pl.col("index_date")).dt.total_days().alias("late_days"),
     )
-    applies = (
-        pl.col("wants_ip").fill_null(False) | pl.col("wants_coordinator").fill_null(False)
-    ) & (pl.col("services_from").fill_null("") != "spesialist")
+    applies = (pl.col("wants_ip").fill_null(False) | pl.col("wants_coordinator").fill_null(False)) & (
+        pl.col("services_from").fill_null("") != "spesialist"
+    )
     empty = pl.lit([], dtype=pl.List(pl.String))
     outcome = (
         pl.when(~applies)
-        .then(pl.struct(
-            status=pl.lit("not_applicable"),
-            message=pl.lit(
-                "Ikke aktuelt: pasienten ønsker verken IP eller koordinator, eller får bare "
-                "tjenester fra spesialisthelsetjenesten."
-            ),
-            evidence=empty,
-            due_date=pl.lit(None, dtype=pl.Date),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("not_applicable"),
+                message=pl.lit(
+                    "Ikke aktuelt: pasienten ønsker verken IP eller koordinator, eller får bare "
+                    "tjenester fra spesialisthelsetjenesten."
+                ),
+                evidence=empty,
+                due_date=pl.lit(None, dtype=pl.Date),
+            )
+        )
         .when(pl.col("on_time").list.len() > 0)
-        .then(pl.struct(
-            status=pl.lit("pass"),
-            message=pl.format("Melding sendt innen fristen {}.", fmt_date("due_date")),
-            evidence=pl.col("on_time"),
-            due_date=pl.col("due_date"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pass"),
+                message=pl.format("Melding sendt innen fristen {}.", fmt_date("due_date")),
+                evidence=pl.col("on_time"),
+                due_date=pl.col("due_date"),
+            )
+        )
         .when(pl.col("late_date").is_not_null())
-        .then(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format(
-                "Melding sendt {} dager etter vurdering (frist {} dager, {}).",
-                pl.col("late_days"), pl.lit(days), fmt_date("due_date"),
-            ),
-            evidence=pl.concat_list(pl.col("late_id")),
-            due_date=pl.col("due_date"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format(
+                    "Melding sendt {} dager etter vurdering (frist {} dager, {}).",
+                    pl.col("late_days"),
+                    pl.lit(days),
+                    fmt_date("due_date"),
+                ),
+                evidence=pl.concat_list(pl.col("late_id")),
+                due_date=pl.col("due_date"),
+            )
+        )
         .when(pl.lit(ctx.as_of) <= pl.col("due_date"))
-        .then(pl.struct(
-            status=pl.lit("pending"),
-            message=pl.format("Melding ikke sendt ennå; frist {}.", fmt_date("due_date")),
-            evidence=empty,
-            due_date=pl.col("due_date"),
-        ))
-        .otherwise(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format("Melding til koordinerende enhet ikke sendt (frist {}).", fmt_date("due_date")),
-            evidence=empty,
-            due_date=pl.col("due_date"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pending"),
+                message=pl.format("Melding ikke sendt ennå; frist {}.", fmt_date("due_date")),
+                evidence=empty,
+                due_date=pl.col("due_date"),
+            )
+        )
+        .otherwise(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format("Melding til koordinerende enhet ikke sendt (frist {}).", fmt_date("due_date")),
+                evidence=empty,
+                due_date=pl.col("due_date"),
+            )
+        )
     )
     return finish(frame.select("patient_id", outcome.alias("o")).unnest("o"))

@@ -73,9 +73,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     reasons = pl.concat_str(
         pl.when(pl.col("a")).then(pl.lit("fyller ikke vilkårene")),
         pl.when(pl.col("b")).then(pl.format("ingen individuell plan etter {} dager", pl.lit(params["plan_days"]))),
-        pl.when(pl.col("c")).then(
-            pl.format("ingen koordinator etter {} dager", pl.lit(params["coordinator_days"]))
-        ),
+        pl.when(pl.col("c")).then(pl.format("ingen koordinator etter {} dager", pl.lit(params["coordinator_days"]))),
         separator="; ",
         ignore_nulls=True,
     )
@@ -85,42 +83,55 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     empty = pl.lit([], dtype=pl.List(pl.String))
     outcome = (
         pl.when(~applies & pl.col("b_raw"))
-        .then(pl.struct(
-            status=pl.lit("not_applicable"),
-            message=pl.format(
-                "Ikke aktuelt: retten til individuell plan var opphevet på vurderingsdatoen ({}).",
-                pl.col("ip_right_suspension"),
-            ),
-            evidence=empty,
-            due_date=pl.lit(None, dtype=pl.Date),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("not_applicable"),
+                message=pl.format(
+                    "Ikke aktuelt: retten til individuell plan var opphevet på vurderingsdatoen ({}).",
+                    pl.col("ip_right_suspension"),
+                ),
+                evidence=empty,
+                due_date=pl.lit(None, dtype=pl.Date),
+            )
+        )
         .when(~applies)
-        .then(pl.struct(
-            status=pl.lit("not_applicable"),
-            message=pl.lit("Ikke aktuelt: ikke noe negativt utfall dokumentert."),
-            evidence=empty,
-            due_date=pl.lit(None, dtype=pl.Date),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("not_applicable"),
+                message=pl.lit("Ikke aktuelt: ikke noe negativt utfall dokumentert."),
+                evidence=empty,
+                due_date=pl.lit(None, dtype=pl.Date),
+            )
+        )
         .when(pl.col("ids").is_not_null())
-        .then(pl.struct(
-            status=pl.lit("pass"),
-            message=pl.format("Klageveiledning dokumentert {} (utfall: {}).", fmt_date("first"), reasons),
-            evidence=pl.col("ids"),
-            due_date=pl.when(only_a).then(due_a).otherwise(None),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pass"),
+                message=pl.format("Klageveiledning dokumentert {} (utfall: {}).", fmt_date("first"), reasons),
+                evidence=pl.col("ids"),
+                due_date=pl.when(only_a).then(due_a).otherwise(None),
+            )
+        )
         .when(only_a & (as_of <= due_a))
-        .then(pl.struct(
-            status=pl.lit("pending"),
-            message=pl.format("Klageveiledning ikke dokumentert ennå (utfall: {}); frist {}.", reasons,
-                              due_a.dt.strftime("%d.%m.%Y")),
-            evidence=empty,
-            due_date=due_a,
-        ))
-        .otherwise(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format("Klageveiledning mangler (utfall: {}).", reasons),
-            evidence=empty,
-            due_date=pl.when(only_a).then(due_a).otherwise(None),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pending"),
+                message=pl.format(
+                    "Klageveiledning ikke dokumentert ennå (utfall: {}); frist {}.",
+                    reasons,
+                    due_a.dt.strftime("%d.%m.%Y"),
+                ),
+                evidence=empty,
+                due_date=due_a,
+            )
+        )
+        .otherwise(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format("Klageveiledning mangler (utfall: {}).", reasons),
+                evidence=empty,
+                due_date=pl.when(only_a).then(due_a).otherwise(None),
+            )
+        )
     )
     return finish(frame.select("patient_id", outcome.alias("o")).unnest("o"))

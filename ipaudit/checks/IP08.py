@@ -49,23 +49,35 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     )
     frame = ctx.cohort.select("patient_id").join(per_patient, on="patient_id", how="left")
     status = (
-        pl.when(pl.col("rank").is_null()).then(pl.lit("not_applicable"))
-        .when(pl.col("rank") == 0).then(pl.lit("pass"))
-        .when(pl.col("rank") == 1).then(pl.lit("pending"))
+        pl.when(pl.col("rank").is_null())
+        .then(pl.lit("not_applicable"))
+        .when(pl.col("rank") == 0)
+        .then(pl.lit("pass"))
+        .when(pl.col("rank") == 1)
+        .then(pl.lit("pending"))
         .otherwise(pl.lit("fail"))
     )
     message = (
-        pl.when(pl.col("rank").is_null()).then(pl.lit("Ikke aktuelt: ingen koordinator i kommunen."))
-        .when(pl.col("rank") == 0).then(pl.lit("Første kontakt innen fristen for alle koordinatorer i kommunen."))
-        .when(pl.col("rank") == 1).then(pl.format("Første kontakt ikke registrert ennå; frist {}.", fmt_date("open_due")))
-        .otherwise(pl.format(
-            "{} av {} koordinatorer i kommunen har ikke første kontakt innen fristen ({}).",
-            pl.col("late"), pl.col("n"), fmt_date("open_due"),
-        ))
+        pl.when(pl.col("rank").is_null())
+        .then(pl.lit("Ikke aktuelt: ingen koordinator i kommunen."))
+        .when(pl.col("rank") == 0)
+        .then(pl.lit("Første kontakt innen fristen for alle koordinatorer i kommunen."))
+        .when(pl.col("rank") == 1)
+        .then(pl.format("Første kontakt ikke registrert ennå; frist {}.", fmt_date("open_due")))
+        .otherwise(
+            pl.format(
+                "{} av {} koordinatorer i kommunen har ikke første kontakt innen fristen ({}).",
+                pl.col("late"),
+                pl.col("n"),
+                fmt_date("open_due"),
+            )
+        )
     )
-    return finish(frame.with_columns(
-        status.alias("status"),
-        message.alias("message"),
-        pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
-        pl.coalesce("open_due", "last_due").alias("due_date"),
-    ))
+    return finish(
+        frame.with_columns(
+            status.alias("status"),
+            message.alias("message"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
+            pl.coalesce("open_due", "last_due").alias("due_date"),
+        )
+    )

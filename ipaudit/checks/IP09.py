@@ -25,12 +25,22 @@ RULE = RuleMeta(
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """pass when an epikrise dated on or after the first coordinator/plan mentions them."""
-    starts = pl.concat([
-        ctx.coordinators.select("patient_id", pl.col("appointed_date").alias("date")),
-        ctx.documents.filter(pl.col("doc_type") == "IP_PLAN").select("patient_id", pl.col("doc_date").alias("date")),
-    ]).group_by("patient_id").agg(pl.col("date").min().alias("since"))
-    mentions = ctx.evidence.filter(pl.col("kind") == "EPIKRISE_MENTION").select("document_id").with_columns(
-        pl.lit(True).alias("mentions")
+    starts = (
+        pl.concat(
+            [
+                ctx.coordinators.select("patient_id", pl.col("appointed_date").alias("date")),
+                ctx.documents.filter(pl.col("doc_type") == "IP_PLAN").select(
+                    "patient_id", pl.col("doc_date").alias("date")
+                ),
+            ]
+        )
+        .group_by("patient_id")
+        .agg(pl.col("date").min().alias("since"))
+    )
+    mentions = (
+        ctx.evidence.filter(pl.col("kind") == "EPIKRISE_MENTION")
+        .select("document_id")
+        .with_columns(pl.lit(True).alias("mentions"))
     )
     epikriser = (
         ctx.documents.filter(pl.col("doc_type") == "EPIKRISE")
@@ -48,24 +58,30 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     frame = ctx.cohort.select("patient_id").join(epikriser, on="patient_id", how="left")
     outcome = (
         pl.when(pl.col("all").is_null())
-        .then(pl.struct(
-            status=pl.lit("not_applicable"),
-            message=pl.lit("Ikke aktuelt: ingen epikrise etter at koordinator eller plan kom på plass."),
-            evidence=pl.lit([], dtype=pl.List(pl.String)),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("not_applicable"),
+                message=pl.lit("Ikke aktuelt: ingen epikrise etter at koordinator eller plan kom på plass."),
+                evidence=pl.lit([], dtype=pl.List(pl.String)),
+            )
+        )
         .when(pl.col("ok").list.len() > 0)
-        .then(pl.struct(
-            status=pl.lit("pass"),
-            message=pl.lit("Epikrisen nevner koordinator eller individuell plan."),
-            evidence=pl.col("ok"),
-        ))
-        .otherwise(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format(
-                "Ingen epikrise etter {} nevner koordinator eller individuell plan.", fmt_date("since")
-            ),
-            evidence=pl.col("all"),
-        ))
+        .then(
+            pl.struct(
+                status=pl.lit("pass"),
+                message=pl.lit("Epikrisen nevner koordinator eller individuell plan."),
+                evidence=pl.col("ok"),
+            )
+        )
+        .otherwise(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format(
+                    "Ingen epikrise etter {} nevner koordinator eller individuell plan.", fmt_date("since")
+                ),
+                evidence=pl.col("all"),
+            )
+        )
     )
     return finish(
         frame.select("patient_id", outcome.alias("o"))

@@ -27,11 +27,13 @@ RULE = RuleMeta(
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """Applies when the latest coordinator's name differs from an earlier one's; needs fresh consent."""
-    named = ctx.coordinators.with_columns(
-        pl.col("name").str.strip_chars().str.to_lowercase().alias("key")
-    ).sort("patient_id", "appointed_date", "source_row")
-    latest = named.group_by("patient_id", maintain_order=True).last().select(
-        "patient_id", pl.col("appointed_date").alias("latest_date"), pl.col("key").alias("latest_key")
+    named = ctx.coordinators.with_columns(pl.col("name").str.strip_chars().str.to_lowercase().alias("key")).sort(
+        "patient_id", "appointed_date", "source_row"
+    )
+    latest = (
+        named.group_by("patient_id", maintain_order=True)
+        .last()
+        .select("patient_id", pl.col("appointed_date").alias("latest_date"), pl.col("key").alias("latest_key"))
     )
     changed = (
         named.join(latest, on="patient_id")
@@ -66,15 +68,30 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         )
     )
     message = (
-        pl.when(pl.col("status") == "not_applicable").then(pl.lit("Ikke aktuelt: ingen ny koordinator."))
-        .when(pl.col("status") == "pass").then(pl.format("Samtykke fornyet {}.", fmt_date("consent_date")))
-        .when(pl.col("status") == "pending").then(pl.format(
-            "Ny koordinator oppnevnt {}; samtykke ikke fornyet ennå, frist {}.", fmt_date("latest_date"), fmt_date("due_date")))
-        .otherwise(pl.format(
-            "Ny koordinator oppnevnt {}, men samtykket er ikke fornyet (frist {}).", fmt_date("latest_date"), fmt_date("due_date")))
+        pl.when(pl.col("status") == "not_applicable")
+        .then(pl.lit("Ikke aktuelt: ingen ny koordinator."))
+        .when(pl.col("status") == "pass")
+        .then(pl.format("Samtykke fornyet {}.", fmt_date("consent_date")))
+        .when(pl.col("status") == "pending")
+        .then(
+            pl.format(
+                "Ny koordinator oppnevnt {}; samtykke ikke fornyet ennå, frist {}.",
+                fmt_date("latest_date"),
+                fmt_date("due_date"),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "Ny koordinator oppnevnt {}, men samtykket er ikke fornyet (frist {}).",
+                fmt_date("latest_date"),
+                fmt_date("due_date"),
+            )
+        )
     )
-    return finish(frame.with_columns(
-        message.alias("message"),
-        pl.col("ids").fill_null([]).alias("evidence"),
-        pl.when(pl.col("status") == "not_applicable").then(None).otherwise(pl.col("due_date")).alias("due_date"),
-    ))
+    return finish(
+        frame.with_columns(
+            message.alias("message"),
+            pl.col("ids").fill_null([]).alias("evidence"),
+            pl.when(pl.col("status") == "not_applicable").then(None).otherwise(pl.col("due_date")).alias("due_date"),
+        )
+    )

@@ -13,7 +13,10 @@ RULE = RuleMeta(
     id="IP11",
     title="Kun én individuell plan",
     severity=Severity.WARNING,
-    basis="UNN-retningslinjen pkt. 6 («pasienten/brukeren kun skal ha EN individuell plan»); Statsforvalteren i Møre og Romsdal",
+    basis=(
+        "UNN-retningslinjen pkt. 6 («pasienten/brukeren kun skal ha EN individuell plan»); "
+        "Statsforvalteren i Møre og Romsdal"
+    ),
     tags=frozenset({"ip-right"}),
     parameters=("lookback_days",),
     applies_to="Pasienter med individuell plan.",
@@ -35,16 +38,29 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     frame = ctx.cohort.select("patient_id").join(plans, on="patient_id", how="left")
     outcome = (
         pl.when(pl.col("ids").is_null())
-        .then(pl.struct(status=pl.lit("not_applicable"), message=pl.lit("Ikke aktuelt: ingen individuell plan."),
-                        evidence=pl.lit([], dtype=pl.List(pl.String))))
+        .then(
+            pl.struct(
+                status=pl.lit("not_applicable"),
+                message=pl.lit("Ikke aktuelt: ingen individuell plan."),
+                evidence=pl.lit([], dtype=pl.List(pl.String)),
+            )
+        )
         .when(pl.col("units").list.len() <= 1)
         .then(pl.struct(status=pl.lit("pass"), message=pl.lit("Én individuell plan."), evidence=pl.col("ids")))
-        .otherwise(pl.struct(
-            status=pl.lit("fail"),
-            message=pl.format("Individuelle planer fra {} enheter: {}.", pl.col("units").list.len(),
-                              pl.col("units").list.join(", ")),
-            evidence=pl.col("ids"),
-        ))
+        .otherwise(
+            pl.struct(
+                status=pl.lit("fail"),
+                message=pl.format(
+                    "Individuelle planer fra {} enheter: {}.",
+                    pl.col("units").list.len(),
+                    pl.col("units").list.join(", "),
+                ),
+                evidence=pl.col("ids"),
+            )
+        )
     )
-    return finish(frame.select("patient_id", outcome.alias("o")).unnest("o")
-                  .with_columns(pl.lit(None, dtype=pl.Date).alias("due_date")))
+    return finish(
+        frame.select("patient_id", outcome.alias("o"))
+        .unnest("o")
+        .with_columns(pl.lit(None, dtype=pl.Date).alias("due_date"))
+    )

@@ -58,9 +58,7 @@ def empty_result() -> pl.DataFrame:
 
 def finish(frame: pl.DataFrame) -> pl.DataFrame:
     """Select and cast a check's output to CHECK_RESULT_SCHEMA."""
-    return frame.select(
-        [pl.col(name).cast(dtype) for name, dtype in CHECK_RESULT_SCHEMA.items()]
-    )
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in CHECK_RESULT_SCHEMA.items()])
 
 
 def deadline_status(satisfied: pl.Expr, due_date: pl.Expr, as_of: dt.date) -> pl.Expr:
