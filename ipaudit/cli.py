@@ -70,7 +70,23 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
     return run
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """A group whose usage errors are one line on stderr with exit code 2 (spec/outputs.md)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("ipaudit: avbrutt", err=True)
+            sys.exit(EXIT_INPUT)
+        except click.ClickException as exc:
+            click.echo(f"ipaudit: feil: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(EXIT_INPUT)
+        sys.exit(code or EXIT_OK)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ipaudit")
 def main() -> None:
     """Revisjon av dokumentasjon om individuell plan (IP) og koordinator i journaluttrekk."""
