@@ -35,7 +35,7 @@ docs: $(STAMP) ## regenerate docs/rules.md from the rules' own metadata
 	$(BIN)/ipaudit rules --format markdown > docs/rules.md
 
 sample: $(STAMP) ## regenerate the shipped sample extract
-	$(BIN)/python -m ipaudit.sample_data_build
+	rm -rf sample_data && $(BIN)/ipaudit sample sample_data --patients 300 --seed 1 --as-of 2025-06-30 --xlsx sample_data/extract.xlsx
 
 clean: ## remove the virtual environment and outputs
 	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -227,6 +227,15 @@ def sample(out_dir: Path, patients: int, seed: int, as_of: dt.date, xlsx: Path |
     from ipaudit.sample import generate
 
     summary = generate(out_dir, patients=patients, seed=seed, as_of=as_of, xlsx=xlsx)
-    click.echo(f"Syntetisk uttrekk skrevet til {out_dir} ({patients} pasienter, frø {seed}).")
-    click.echo(f"  {summary}" if not hasattr(summary, "describe") else summary.describe())
+    click.echo(f"Syntetisk uttrekk: {summary.extract_dir} ({patients} pasienter, frø {seed}).")
+    if summary.xlsx:
+        click.echo(f"Samme uttrekk som arbeidsbok: {summary.xlsx}")
+    click.echo(
+        "Rader per tabell (herav bevisst feilaktige): "
+        + ", ".join(f"{table} {n} ({summary.rejected.get(table, 0)})" for table, n in summary.rows.items())
+    )
+    click.echo("Innlagte mangler per regel: " + ", ".join(f"{rule} {n}" for rule, n in summary.gaps.items()))
+    click.echo(
+        f"Fasit for revisjonsdato {summary.as_of:%d.%m.%Y}: {summary.ground_truth}, {summary.ground_truth_rejected}"
+    )
     return EXIT_OK

@@ -12,7 +12,9 @@ from click.testing import CliRunner, Result
 
 from ipaudit.cli import main
 
-PATIENTS = "Pasientnr;Fødselsdato;Kommunenr;Fødselsnummer\n0001;01.02.1980;301;01028012345\n0002;03.04.1990;4601;03049012345\n"
+PATIENTS = (
+    "Pasientnr;Fødselsdato;Kommunenr;Fødselsnummer\n0001;01.02.1980;301;01028012345\n0002;03.04.1990;4601;03049012345\n"
+)
 ASSESSMENTS = (
     "Vurderingsid;Pasientnr;Vurdert_dato;Behov;Fyller_kriterier;Ønsker_IP;Ønsker_koordinator;Tjenester_fra;Enhet\n"
     "V1;0001;03.03.2025;ja;ja;ja;ja;kommune;DPS Nord\n"
@@ -27,9 +29,7 @@ DOCUMENTS = (
     "D5;0002;07.03.2025;Notat;Notat;Godkjent;Medisinsk avdeling;Lege B;=1+2;\n"
     "D6;0002;xx.03.2025;Notat;Notat;Godkjent;Medisinsk avdeling;Lege B;;\n"
 )
-COORDINATORS = (
-    "Pasientnr;Navn;Telefon;Nivå;Oppnevnt_dato\n0001;Kari Nordmann;+47 22 33 44 55;kommune;10.03.2025\n"
-)
+COORDINATORS = "Pasientnr;Navn;Telefon;Nivå;Oppnevnt_dato\n0001;Kari Nordmann;+47 22 33 44 55;kommune;10.03.2025\n"
 
 
 def write_extract(root: Path, *, coordinators: bool = True) -> Path:
@@ -79,30 +79,60 @@ def test_audit_writes_every_format_and_exits_1_on_failing_errors(extract: Path, 
 
 def test_json_contract(extract: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    invoke(["audit", str(extract), "--as-of", "2025-06-30", "--out", str(out), "--format", "json", "--fail-on", "never"], 0)
+    invoke(
+        ["audit", str(extract), "--as-of", "2025-06-30", "--out", str(out), "--format", "json", "--fail-on", "never"], 0
+    )
     doc = json.loads((out / "ipaudit-results.json").read_text("utf-8"))
-    assert {"tool", "version", "format_version", "as_of", "period", "profile", "input", "rejected", "rules",
-            "results", "waivers"} <= set(doc)
+    assert {
+        "tool",
+        "version",
+        "format_version",
+        "as_of",
+        "period",
+        "profile",
+        "input",
+        "rejected",
+        "rules",
+        "results",
+        "waivers",
+    } <= set(doc)
     assert doc["as_of"] == "2025-06-30" and doc["period"] == {"from": None, "to": "2025-06-30"}
     assert doc["profile"] == "national" and doc["format_version"] == 1
     docs = doc["input"]["tables"]["documents"]
     assert docs == {"rows_read": 6, "rows_accepted": 5, "rows_rejected": 1}
-    assert doc["rejected"] == [{"table": "documents", "row": 7, "column": "doc_date",
-                               "reason": doc["rejected"][0]["reason"]}]
+    assert doc["rejected"] == [
+        {"table": "documents", "row": 7, "column": "doc_date", "reason": doc["rejected"][0]["reason"]}
+    ]
     ip01 = next(r for r in doc["rules"] if r["rule_id"] == "IP01")
     assert ip01["counts"]["pass"] == 2 and ip01["compliance_rate"] == 1.0
     ip06 = [r for r in doc["results"] if r["rule_id"] == "IP06"]
     assert {(r["patient_id"], r["status"]) for r in ip06} == {("0001", "pass"), ("0002", "not_applicable")}
-    assert all(set(r) >= {"rule_id", "patient_id", "status", "severity", "message", "evidence", "due_date"}
-               for r in doc["results"])
+    assert all(
+        set(r) >= {"rule_id", "patient_id", "status", "severity", "message", "evidence", "due_date"}
+        for r in doc["results"]
+    )
 
 
 @pytest.mark.parametrize(
-    ("fail_on", "code"), [("never", 0), ("warning", 1)],
+    ("fail_on", "code"),
+    [("never", 0), ("warning", 1)],
 )
 def test_fail_on(extract: Path, tmp_path: Path, fail_on: str, code: int) -> None:
-    invoke(["audit", str(extract), "--as-of", "2025-06-30", "--out", str(tmp_path / "o"), "--format", "json",
-            "--fail-on", fail_on], code)
+    invoke(
+        [
+            "audit",
+            str(extract),
+            "--as-of",
+            "2025-06-30",
+            "--out",
+            str(tmp_path / "o"),
+            "--format",
+            "json",
+            "--fail-on",
+            fail_on,
+        ],
+        code,
+    )
 
 
 def test_only_warnings_failing_exits_0_with_fail_on_error(tmp_path: Path) -> None:
@@ -121,14 +151,35 @@ def test_only_warnings_failing_exits_0_with_fail_on_error(tmp_path: Path) -> Non
 def test_a_run_whose_only_failures_are_waived_exits_0(extract: Path, tmp_path: Path) -> None:
     out = tmp_path / "o"
     invoke(["audit", str(extract), "--as-of", "2025-06-30", "--out", str(out), "--format", "json"], 1)
-    failing = [r for r in json.loads((out / "ipaudit-results.json").read_text("utf-8"))["results"]
-               if r["status"] == "fail" and r["severity"] == "error"]
+    failing = [
+        r
+        for r in json.loads((out / "ipaudit-results.json").read_text("utf-8"))["results"]
+        if r["status"] == "fail" and r["severity"] == "error"
+    ]
     waivers = tmp_path / "unntak.toml"
-    waivers.write_text("".join(
-        f'[[waiver]]\nrule = "{r["rule_id"]}"\npatient = "{r["patient_id"]}"\nreason = "Gjennomgått"\n'
-        f'approved_by = "Kari Revisor"\nexpires = 2025-12-31\n' for r in failing), encoding="utf-8")
-    invoke(["audit", str(extract), "--as-of", "2025-06-30", "--out", str(out), "--format", "json",
-            "--waivers", str(waivers)], 0)
+    waivers.write_text(
+        "".join(
+            f'[[waiver]]\nrule = "{r["rule_id"]}"\npatient = "{r["patient_id"]}"\nreason = "Gjennomgått"\n'
+            f'approved_by = "Kari Revisor"\nexpires = 2025-12-31\n'
+            for r in failing
+        ),
+        encoding="utf-8",
+    )
+    invoke(
+        [
+            "audit",
+            str(extract),
+            "--as-of",
+            "2025-06-30",
+            "--out",
+            str(out),
+            "--format",
+            "json",
+            "--waivers",
+            str(waivers),
+        ],
+        0,
+    )
     doc = json.loads((out / "ipaudit-results.json").read_text("utf-8"))
     assert len(doc["waivers"]["applied"]) == len(failing) > 0
 
@@ -179,8 +230,9 @@ def test_missing_extract_exits_2(tmp_path: Path) -> None:
 def test_without_coordinators_table_nothing_crashes(tmp_path: Path) -> None:
     extract = write_extract(tmp_path / "x", coordinators=False)
     out = tmp_path / "o"
-    invoke(["audit", str(extract), "--as-of", "2025-06-30", "--out", str(out), "--format", "json",
-            "--fail-on", "never"], 0)
+    invoke(
+        ["audit", str(extract), "--as-of", "2025-06-30", "--out", str(out), "--format", "json", "--fail-on", "never"], 0
+    )
     doc = json.loads((out / "ipaudit-results.json").read_text("utf-8"))
     ip05 = [r for r in doc["results"] if r["rule_id"] == "IP05"]
     assert {r["status"] for r in ip05} == {"not_applicable"}
@@ -205,9 +257,23 @@ def test_rules_table_names_legal_basis() -> None:
 
 def test_python_dash_m_works(extract: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "ipaudit", "audit", str(extract), "--as-of", "2025-06-30", "--out",
-         str(tmp_path / "o"), "--format", "csv", "--quiet"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "ipaudit",
+            "audit",
+            str(extract),
+            "--as-of",
+            "2025-06-30",
+            "--out",
+            str(tmp_path / "o"),
+            "--format",
+            "csv",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1 and proc.stdout == "" and proc.stderr == ""
     assert (tmp_path / "o" / "ipaudit-results.csv").exists()
