@@ -1,0 +1,78 @@
+"""``read_extract``: from a directory or workbook to an ``Extract`` of validated tables.
+
+The tables are read in the order patients, episodes, assessments, coordinators, documents,
+each as text first (ids keep their leading zeros), then prepared, parsed and validated.
+Patients come first so that every other table's rows can be checked against the accepted
+patients. Structural faults (a missing table or column, an unreadable file) raise
+``InputError``; faults in rows reject the row and are listed in ``Extract.rejected``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from ipaudit.errors import InputError
+from ipaudit.extract.aliases import table_file_names, table_for_name
+from ipaudit.extract.containers import FORMATS, Layout, collect_text, locate_tables, read_table_text
+from ipaudit.extract.model import (
+    ALL_TABLES,
+    REJECTED_SCHEMA,
+    REQUIRED_TABLES,
+    Extract,
+    SourceFile,
+    TableCounts,
+)
+from ipaudit.extract.parse import parse, prepare
+from ipaudit.extract.validate import PatientIds, patient_ids, validate_table
+
+
+def read_extract(path: Path) -> Extract:
+    """Read, parse and validate the extract at ``path`` (a directory or an .xlsx workbook)."""
+    location = Path(path)
+    layout = locate_tables(location)
+    _require_tables(layout)
+    hashes: dict[Path, str] = {}
+    tables: dict[str, pl.DataFrame] = {}
+    counts: dict[str, TableCounts] = {}
+    rejected: list[pl.DataFrame] = [pl.DataFrame(schema=REJECTED_SCHEMA)]
+    sources: list[SourceFile] = []
+    patients: PatientIds | None = None
+    for table, where in layout.tables.items():
+        raw = read_table_text(where, hashes)
+        text = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
+        parsed, parse_faults = parse(table, text)
+        result = validate_table(table, text, parsed, parse_faults, patients)
+        if table == "patients":
+            patients = patient_ids(text, result.accepted)
+        tables[table] = result.accepted
+        counts[table] = result.counts
+        rejected.append(result.rejected)
+        sources.append(raw.source)
+    table_rank = pl.col("table").replace_strict({t: i for i, t in enumerate(ALL_TABLES)}, return_dtype=pl.Int32)
+    return Extract(
+        location=location,
+        tables=tables,
+        counts=counts,
+        rejected=pl.concat(rejected).sort(table_rank, pl.col("row")),
+        sources=tuple(sources),
+        ignored_files=layout.ignored,
+    )
+
+
+def _require_tables(layout: Layout) -> None:
+    """Raise InputError naming the extract when a required table is absent."""
+    for table in REQUIRED_TABLES:
+        if table in layout.tables:
+            continue
+        names = table_file_names(table)
+        if not layout.location.is_dir():
+            raise InputError(f"{layout.location}: mangler arket for tabellen {table} ({names})")
+        extensions = ", ".join(FORMATS)
+        # A file with the table's name but another extension (pasienter.xls) deserves a hint.
+        near = [name for name in layout.ignored if table_for_name(Path(name).stem) == table]
+        hint = f"; fant {', '.join(near)}, men bare {extensions} kan leses" if near else ""
+        raise InputError(
+            f"{layout.location}: mangler tabellen {table} (en fil som heter {names} med endelse {extensions}){hint}"
+        )
