@@ -207,6 +207,9 @@ class AuditResult:
     units: pl.DataFrame
     """Per unit and rule: unit, rule_id, and one count column per status, compliance_rate."""
     waivers: tuple[WaiverOutcome, ...] = field(default_factory=tuple)
+    pseudonymized: bool = False
+    """True when ids were replaced by pseudonyms and names and free text removed
+    (``--pseudonymize``); every report says so."""
 
     def rule(self, rule_id: str) -> RuleSummary:
         """The summary of one rule."""

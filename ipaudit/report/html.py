@@ -1,0 +1,184 @@
+"""``ipaudit-report.html``: one self-contained, printable report in Norwegian bokmål.
+
+The page needs no network: CSS is inlined, the chart is drawn here as inline SVG, and there
+is no script. Jinja2 autoescaping is on, so nothing from the extract can become markup.
+Only a capped number of findings per rule (and of rejected rows) is listed — selected
+with polars, never by looping over the results — so a million results still give a page
+a browser opens in a moment; the notice above each capped list says where the rest is.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+import polars as pl
+
+from ipaudit.model import AuditResult, RuleSummary, Status
+from ipaudit.report import common
+from ipaudit.report.base import ReportView
+
+FILENAME = "ipaudit-report.html"
+TEMPLATE = "report.html.j2"
+#: Patients listed per rule, and rejected rows listed, unless told otherwise.
+DEFAULT_LIMIT = 200
+#: Units shown in the per-unit table.
+UNIT_LIMIT = 500
+_SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
+
+
+def _load_template(name: str) -> str:
+    """Template text from the package ``ipaudit.report_templates`` (the installed wheel or
+    an editable install); from ``report_templates/`` beside the package in a plain checkout.
+    """
+    try:
+        return importlib.resources.files("ipaudit.report_templates").joinpath(name).read_text(
+            encoding="utf-8"
+        )
+    except ModuleNotFoundError:
+        return (_SOURCE_TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment: autoescape on, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load_template),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        date=common.fmt_date,
+        num=common.fmt_int,
+        pct=common.fmt_pct,
+        status_label=common.status_label,
+        severity_label=common.severity_label,
+        table_label=common.table_label,
+        parameter=lambda item: common.parameter_text(*item),
+        parameter_parts=lambda item: common.parameter_parts(*item),
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class RuleSection:
+    """What the page shows for one rule."""
+
+    summary: RuleSummary
+    rows: list[dict[str, Any]]
+    """The listed findings (at most the limit), fail first, then pending, then waived."""
+    total: int
+    """All findings of the listed statuses."""
+    rate_width: float
+    """Bar length in percent of the chart width (0 when the rate is undefined)."""
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """The per-unit breakdown: one row per unit, one cell per rule."""
+
+    rule_ids: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    total_units: int = 0
+
+
+def _rule_sections(result: AuditResult, limit: int) -> list[RuleSection]:
+    listed = result.results.filter(pl.col("status").is_in(common.LISTED_STATUSES))
+    sections = []
+    for rule in result.rules:
+        of_rule = listed.filter(pl.col("rule_id") == rule.meta.id)
+        parts = []
+        left = limit
+        for status in common.LISTED_STATUSES:
+            if left <= 0:
+                break
+            part = of_rule.filter(pl.col("status") == status).head(left)
+            parts.append(part)
+            left -= part.height
+        rows = pl.concat(parts).to_dicts() if parts else []
+        rate = rule.compliance_rate
+        sections.append(
+            RuleSection(
+                summary=rule,
+                rows=rows,
+                total=of_rule.height,
+                rate_width=round(rate * 100, 2) if rate is not None else 0.0,
+            )
+        )
+    return sections
+
+
+def _unit_table(result: AuditResult) -> UnitTable | None:
+    units = result.units
+    if units.height == 0 or not {"unit", "rule_id"} <= set(units.columns):
+        return None
+    rule_ids = [r.meta.id for r in result.rules]
+    names = units.get_column("unit").unique(maintain_order=True)
+    shown = names.head(UNIT_LIMIT)
+    frame = units.filter(pl.col("unit").is_in(shown.implode(), nulls_equal=True))
+    cells: dict[Any, dict[str, dict[str, Any]]] = {}
+    for row in frame.to_dicts():
+        cells.setdefault(row["unit"], {})[row["rule_id"]] = row
+    rows = [{"unit": unit, "cells": cells.get(unit, {})} for unit in shown.to_list()]
+    return UnitTable(rule_ids=rule_ids, rows=rows, total_units=names.len())
+
+
+def render_html(
+    result: AuditResult,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    companions: frozenset[str] = frozenset(),
+) -> str:
+    """The whole report as one HTML string."""
+    waivers: dict[str, list[Any]] = {"applied": [], "expired": [], "unused": []}
+    for w in result.waivers:
+        waivers.setdefault(w.state, []).append(w)
+    sources = {s.table: s for s in result.extract.sources}
+    context = {
+        "r": result,
+        "limit": limit,
+        "sections": _rule_sections(result, limit),
+        "units": _unit_table(result),
+        "unit_limit": UNIT_LIMIT,
+        "waivers": waivers,
+        "rejected_rows": result.rejected.head(limit).to_dicts(),
+        "rejected_total": result.rejected.height,
+        "sources": sources,
+        "statuses": [s.value for s in Status],
+        "period": common.period_text(result),
+        "profile": common.profile_text(result.profile),
+        "suspensions": [common.suspension_text(s) for s in result.profile.suspensions],
+        "generated": common.fmt_datetime(result.generated_at),
+        "pseudonymized_text": common.PSEUDONYMIZED_TEXT,
+        "pointer": common.companions_text(companions),
+        "rejected_pointer": common.companions_text(companions, "rejected"),
+        "units_pointer": common.companions_text(companions, "units"),
+        "findings_total": sum(
+            r.counts.get(s, 0) for r in result.rules for s in common.LISTED_STATUSES
+        ),
+        "css": markupsafe.Markup(_load_template("report.css")),  # our file, not data
+    }
+    return environment().get_template(TEMPLATE).render(context)
+
+
+class HtmlView(ReportView):
+    """The self-contained HTML report."""
+
+    format = "html"
+    filenames = (FILENAME,)
+
+    def __init__(self, limit: int = DEFAULT_LIMIT, companions: frozenset[str] = frozenset()):
+        self.limit = limit
+        """Findings listed per rule, and rejected rows listed."""
+        self.companions = companions
+        """The formats written in the same run (to point the reader at the full lists)."""
+
+    def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
+        html = render_html(result, limit=self.limit, companions=self.companions)
+        targets[FILENAME].write_text(html, encoding="utf-8")

@@ -1,0 +1,164 @@
+"""``ipaudit-results.json``: the machine-readable contract of spec/outputs.md, format_version 1.
+
+The contract's keys come first and are never renamed; added keys (``generated_at``,
+``cohort_size``, ``profile_detail``, ``input.sources`` …, per-rule ``parameters``, per-result
+``index_date``, ``unit``, waiver fields) only extend it. Dates are ISO. The ``results`` and
+``rejected`` arrays are written by polars in chunks, one object per line, so a million
+results take a couple of seconds and little memory.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+
+from ipaudit.extract.model import REJECTED_SCHEMA
+from ipaudit.model import RESULT_SCHEMA, AuditResult, RuleSummary, Status, Suspension
+from ipaudit.report.base import ReportView
+
+FORMAT_VERSION = 1
+FILENAME = "ipaudit-results.json"
+#: Rows serialised per polars call when streaming the big arrays.
+CHUNK_ROWS = 200_000
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _suspension(s: Suspension) -> dict[str, Any]:
+    return {"name": s.name, "from": _iso(s.start), "to": _iso(s.end),
+            "tags": sorted(s.tags), "basis": s.basis}
+
+
+def _rule(r: RuleSummary) -> dict[str, Any]:
+    return {
+        "rule_id": r.meta.id,
+        "title": r.meta.title,
+        "severity": r.severity.value,
+        "basis": r.meta.basis,
+        "counts": {s.value: int(r.counts.get(s.value, 0)) for s in Status},
+        "compliance_rate": r.compliance_rate,
+        "tags": sorted(r.meta.tags),
+        "parameters": dict(r.parameters),
+        "applies_to": r.meta.applies_to,
+        "satisfied_by": r.meta.satisfied_by,
+        "note": r.note,
+        "loosened": list(r.loosened),
+    }
+
+
+def _head(result: AuditResult) -> dict[str, Any]:
+    """Everything before the big arrays, in contract order with additions after."""
+    ex = result.extract
+    profile = result.profile
+    return {
+        "tool": "ipaudit",
+        "version": result.tool_version,
+        "format_version": FORMAT_VERSION,
+        "as_of": _iso(result.as_of),
+        "period": {"from": _iso(result.period_from), "to": _iso(result.period_to)},
+        "profile": profile.name,
+        "input": {
+            "tables": {
+                name: {
+                    "rows_read": c.rows_read,
+                    "rows_accepted": c.rows_accepted,
+                    "rows_rejected": c.rows_rejected,
+                }
+                for name, c in ex.counts.items()
+            },
+            "location": str(ex.location),
+            "sources": [
+                {"table": s.table, "file": s.path.name, "sheet": s.sheet, "sha256": s.sha256}
+                for s in ex.sources
+            ],
+            "ignored_files": list(ex.ignored_files),
+            "missing_optional": list(ex.missing_optional),
+        },
+        "generated_at": result.generated_at.isoformat(timespec="seconds"),
+        "cohort_size": result.cohort_size,
+        "pseudonymized": result.pseudonymized,
+        "profile_detail": {
+            "name": profile.name,
+            "source": profile.source,
+            "extends": list(profile.extends),
+            "parameters": dict(profile.parameters),
+            "suspensions": [_suspension(s) for s in profile.suspensions],
+        },
+    }
+
+
+def _waivers(result: AuditResult) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {"applied": [], "expired": [], "unused": []}
+    for w in result.waivers:
+        out.setdefault(w.state, []).append(
+            {"rule_id": w.rule_id, "patient_id": w.patient_id, "reason": w.reason,
+             "approved_by": w.approved_by, "expires": _iso(w.expires)}
+        )
+    return out
+
+
+def _dump(value: Any) -> str:
+    """Pretty JSON, indented to sit one level inside the top-level object."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+def write_array(out: IO[bytes], frame: pl.DataFrame, chunk_rows: int | None = None) -> None:
+    """Write ``frame`` as a JSON array, one object per line, ``chunk_rows`` at a time.
+
+    polars' NDJSON escapes newlines inside strings, so the only raw newlines in its output
+    separate objects and can be turned into ``,\\n``.
+    """
+    if frame.height == 0:
+        out.write(b"[]")
+        return
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    out.write(b"[\n    ")
+    for offset in range(0, frame.height, chunk_rows):
+        buffer = io.BytesIO()
+        frame.slice(offset, chunk_rows).write_ndjson(buffer)
+        lines = buffer.getvalue().rstrip(b"\n").replace(b"\n", b",\n    ")
+        if offset:
+            out.write(b",\n    ")
+        out.write(lines)
+    out.write(b"\n  ]")
+
+
+def results_frame(result: AuditResult) -> pl.DataFrame:
+    """The results in contract column order, evidence never null."""
+    return result.results.select(
+        [
+            pl.col(name).fill_null(pl.lit([], dtype=dtype)) if name == "evidence"
+            else pl.col(name)
+            for name, dtype in RESULT_SCHEMA.items()
+        ]
+    )
+
+
+class JsonView(ReportView):
+    """The results as the versioned JSON contract."""
+
+    format = "json"
+    filenames = (FILENAME,)
+
+    def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
+        head = _head(result)
+        with targets[FILENAME].open("wb") as out:
+            out.write(b"{\n")
+            for key, value in head.items():
+                out.write(f"  {_dump(key)}: {_dump(value)},\n".encode())
+            out.write(b'  "rejected": ')
+            write_array(out, result.rejected.select(list(REJECTED_SCHEMA)))
+            out.write(b',\n  "rules": ')
+            out.write(_dump([_rule(r) for r in result.rules]).encode())
+            out.write(b',\n  "results": ')
+            write_array(out, results_frame(result))
+            out.write(b',\n  "waivers": ')
+            out.write(_dump(_waivers(result)).encode())
+            out.write(b"\n}\n")
