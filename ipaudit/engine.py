@@ -346,7 +346,9 @@ def _summary(rule_id: str, all_counts: dict[tuple[str, str], int], profile: Prof
         severity=profile.severities.get(rule_id, meta.severity),
         parameters={name: profile.parameters[name] for name in meta.parameters},
         counts=counts,
-        compliance_rate=counts["pass"] / decided if decided else None,
+        # A rule that chooses its own population (IP00 lists only the patients it flags) has no
+        # meaningful rate: its count of findings is the figure.
+        compliance_rate=counts["pass"] / decided if decided and meta.population == "cohort" else None,
         note=note,
         loosened=loosened,
     )
