@@ -122,6 +122,18 @@ def main() -> None:
     show_default=True,
     help="Laveste alvorlighet som gir exit-kode 1.",
 )
+@click.option(
+    "--history",
+    "history_path",
+    type=click.Path(path_type=Path),
+    help="SQLite-fil med tidligere kjøringer: marker nye, fortsatt åpne og lukkede funn.",
+)
+@click.option(
+    "--pseudonymize",
+    "key_file",
+    type=click.Path(path_type=Path),
+    help="Nøkkelfil: erstatt pasient-id med pseudonymer (HMAC-SHA256) og fjern navn og fritekst i alle utdata.",
+)
 @click.option("--quiet", is_flag=True, help="Skriv bare feil.")
 @_guarded
 def audit(
@@ -134,36 +146,74 @@ def audit(
     out_dir: Path,
     waivers_file: Path | None,
     fail_on: str,
+    history_path: Path | None,
+    key_file: Path | None,
     quiet: bool,
 ) -> int:
     """Revider et uttrekk og skriv rapporter."""
     from ipaudit.engine import AuditOptions
     from ipaudit.engine import audit as run_audit
     from ipaudit.extract import read_extract
+    from ipaudit.lock import run_lock
     from ipaudit.profile import load_profile
+    from ipaudit.pseudonymize import load_key, pseudonymize_result
     from ipaudit.report import FORMATS, write_reports
-    from ipaudit.waivers import load_waivers
 
     wanted = _formats(formats, FORMATS)
     as_of = as_of or dt.date.today()
     if period_from and period_to and period_to < period_from:
         raise InputError("--to er før --from")
     chosen = load_profile(profile)
-    waivers = load_waivers(waivers_file) if waivers_file else ()
-    data = read_extract(extract)
-    result = run_audit(
-        data,
-        AuditOptions(as_of=as_of, profile=chosen, period_from=period_from, period_to=period_to, waivers=waivers),
-    )
-    written = write_reports(result, out_dir, wanted)
+    waivers = _load_waivers(waivers_file)
+    key = None
+    if key_file is not None:
+        key, warning = load_key(key_file)
+        if warning:
+            click.echo(f"ipaudit: {warning}", err=True)
+    # The lock is taken before reading, so a second run on the same directory is refused at once.
+    with run_lock(out_dir):
+        data = read_extract(extract)
+        result = run_audit(
+            data,
+            AuditOptions(as_of=as_of, profile=chosen, period_from=period_from, period_to=period_to, waivers=waivers),
+        )
+        if key is not None:
+            # Before history and reports: nothing downstream ever sees a real patient id.
+            result = pseudonymize_result(result, key)
+        if history_path is None:
+            written = write_reports(result, out_dir, wanted)
+        else:
+            result, written = _audit_with_history(result, history_path, out_dir, wanted)
     if not quiet:
         from ipaudit.summary import render_summary
 
         click.echo(render_summary(result))
+        if result.history is not None:
+            click.echo(result.history.describe())
         click.echo("Rapporter:")
         for path in written:
             click.echo(f"  {path}")
     return EXIT_FAILING if failing_at_or_above(result, fail_on) else EXIT_OK
+
+
+def _load_waivers(path: Path | None) -> tuple[Any, ...]:
+    from ipaudit.waivers import load_waivers
+
+    return load_waivers(path) if path else ()
+
+
+def _audit_with_history(result: Any, history_path: Path, out_dir: Path, wanted: list[str]) -> tuple[Any, list[Path]]:
+    """Compare with the previous run and record this one; the run is committed only once the
+    reports are written, so a failed night is never the baseline of the next."""
+    import dataclasses
+
+    from ipaudit.history import open_history
+    from ipaudit.report import write_reports
+
+    with open_history(history_path) as history, history.recording(result) as comparison:
+        result = dataclasses.replace(result, results=comparison.annotate(result.results), history=comparison)
+        written = write_reports(result, out_dir, wanted)
+    return result, written
 
 
 def failing_at_or_above(result: Any, fail_on: str) -> bool:
@@ -210,6 +260,20 @@ def rules(profile: str, fmt: str) -> int:
 
     chosen = load_profile(profile)
     click.echo(render_markdown(chosen) if fmt == "markdown" else render_table(chosen), nl=fmt == "table")
+    return EXIT_OK
+
+
+@main.command()
+@click.option("--history", "history_path", type=click.Path(path_type=Path), required=True, help="SQLite-historikken.")
+@click.option("--profile", default=None, help="Vis bare kjøringer med denne profilen.")
+@click.option("--last", default=30, show_default=True, type=click.IntRange(1, 10_000), help="Antall siste kjøringer.")
+@_guarded
+def trend(history_path: Path, profile: str | None, last: int) -> int:
+    """Vis etterlevelse per regel over tid fra historikken."""
+    from ipaudit.history import open_history, render_trend
+
+    with open_history(history_path, create=False) as history:
+        click.echo(render_trend(history.trend(profile, last=last)))
     return EXIT_OK
 
 
