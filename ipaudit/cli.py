@@ -151,32 +151,19 @@ def audit(
     quiet: bool,
 ) -> int:
     """Revider et uttrekk og skriv rapporter."""
-    from ipaudit.engine import AuditOptions
     from ipaudit.engine import audit as run_audit
     from ipaudit.extract import read_extract
     from ipaudit.lock import run_lock
-    from ipaudit.profile import load_profile
-    from ipaudit.pseudonymize import load_key, pseudonymize_result
+    from ipaudit.pseudonymize import pseudonymize_result
     from ipaudit.report import FORMATS, write_reports
 
     wanted = _formats(formats, FORMATS)
-    as_of = as_of or dt.date.today()
-    if period_from and period_to and period_to < period_from:
-        raise InputError("--to er før --from")
-    chosen = load_profile(profile)
-    waivers = _load_waivers(waivers_file)
-    key = None
-    if key_file is not None:
-        key, warning = load_key(key_file)
-        if warning:
-            click.echo(f"ipaudit: {warning}", err=True)
+    options = _options(profile, as_of, period_from, period_to, waivers_file)
+    key = _load_key(key_file) if key_file else None
     # The lock is taken before reading, so a second run on the same directory is refused at once.
     with run_lock(out_dir):
         data = read_extract(extract)
-        result = run_audit(
-            data,
-            AuditOptions(as_of=as_of, profile=chosen, period_from=period_from, period_to=period_to, waivers=waivers),
-        )
+        result = run_audit(data, options)
         if key is not None:
             # Before history and reports: nothing downstream ever sees a real patient id.
             result = pseudonymize_result(result, key)
@@ -196,10 +183,27 @@ def audit(
     return EXIT_FAILING if failing_at_or_above(result, fail_on) else EXIT_OK
 
 
-def _load_waivers(path: Path | None) -> tuple[Any, ...]:
+def _options(
+    profile: str,
+    as_of: dt.date | None,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    waivers_file: Path | None,
+) -> Any:
+    """Validate the options every auditing command shares, before any extract is read."""
+    from ipaudit.engine import AuditOptions
+    from ipaudit.profile import load_profile
     from ipaudit.waivers import load_waivers
 
-    return load_waivers(path) if path else ()
+    if period_from and period_to and period_to < period_from:
+        raise InputError("--to er før --from")
+    return AuditOptions(
+        as_of=as_of or dt.date.today(),
+        profile=load_profile(profile),
+        period_from=period_from,
+        period_to=period_to,
+        waivers=load_waivers(waivers_file) if waivers_file else (),
+    )
 
 
 def _audit_with_history(result: Any, history_path: Path, out_dir: Path, wanted: list[str]) -> tuple[Any, list[Path]]:
@@ -303,3 +307,83 @@ def sample(out_dir: Path, patients: int, seed: int, as_of: dt.date, xlsx: Path |
         f"Fasit for revisjonsdato {summary.as_of:%d.%m.%Y}: {summary.ground_truth}, {summary.ground_truth_rejected}"
     )
     return EXIT_OK
+
+
+def _load_key(path: Path) -> Any:
+    """The pseudonymisation key; a warning (readable by others, short key) goes to stderr."""
+    from ipaudit.pseudonymize import load_key
+
+    key, warning = load_key(path)
+    if warning:
+        click.echo(f"ipaudit: {warning}", err=True)
+    return key
+
+
+@main.command("select")
+@click.argument("extract", type=click.Path(path_type=Path))
+@click.option("--n", "n", type=click.IntRange(min=1), required=True, help="Antall pasienter i utvalget.")
+@click.option("--seed", type=int, required=True, help="Frø for trekningen; samme frø gir samme utvalg.")
+@click.option(
+    "--stratify", type=click.Choice(["unit"]), help="Fordel utvalget på enheter (proporsjonalt, minst én per enhet)."
+)
+@click.option("--profile", default="national", show_default=True, help="Profilnavn eller sti til en .toml-fil.")
+@click.option("--as-of", "as_of", type=DATE, help="Revisjonsdato. Standard: i dag.")
+@click.option("--from", "period_from", type=DATE, help="Første vurderingsdato som tas med.")
+@click.option("--to", "period_to", type=DATE, help="Siste vurderingsdato som tas med.")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path), help="TOML-fil med godkjente unntak.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("ipaudit-out"),
+    show_default=True,
+    help="Mappen arbeidsboken (ipaudit-stikkprove.xlsx) skrives til.",
+)
+@click.option("--pseudonymize", "key_file", type=click.Path(path_type=Path), help="Pseudonymiser med nøkkelfilen.")
+@_guarded
+def select_command(
+    extract: Path,
+    n: int,
+    seed: int,
+    stratify: str | None,
+    profile: str,
+    as_of: dt.date | None,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    waivers_file: Path | None,
+    out_dir: Path,
+    key_file: Path | None,
+) -> int:
+    """Trekk en stikkprøve av kohortens pasienter til journalgjennomgang (Excel-arbeidsbok)."""
+    from ipaudit.engine import audit as run_audit
+    from ipaudit.extract import read_extract
+    from ipaudit.pseudonymize import pseudonymize_frame, pseudonymize_result
+    from ipaudit.review_sample import REVIEW_FILENAME, select_sample, write_review_workbook
+
+    options = _options(profile, as_of, period_from, period_to, waivers_file)
+    key = _load_key(key_file) if key_file else None
+    result = run_audit(read_extract(extract), options)
+    # Drawn on the real ids, then pseudonymised: the key holder redraws exactly the same patients.
+    sample = select_sample(result, n, seed, stratify)
+    if key is not None:
+        result, sample = pseudonymize_result(result, key), pseudonymize_frame(sample, key)
+    path = write_review_workbook(sample, result, out_dir / REVIEW_FILENAME, n=n, seed=seed, stratify=stratify)
+    click.echo(f"Stikkprøve på {sample.height} av {result.cohort_size} pasienter skrevet til {path}")
+    return EXIT_OK
+
+
+@main.command("reidentify")
+@click.argument("extract", type=click.Path(path_type=Path))
+@click.argument("key_file", type=click.Path(path_type=Path))
+@click.argument("ids", nargs=-1, required=True)
+@_guarded
+def reidentify_command(extract: Path, key_file: Path, ids: tuple[str, ...]) -> int:
+    """Finn id-en bak pseudonymer (P-, D-, K-, V-); bare for den som har nøkkelen. Exit 1 hvis noen mangler."""
+    from ipaudit.extract import read_extract
+    from ipaudit.pseudonymize import reidentify
+
+    key = _load_key(key_file)
+    found = reidentify(read_extract(extract), key, list(ids))
+    for pseudonym, original in found.items():
+        click.echo(f"{pseudonym}\t{original if original is not None else '(ikke funnet)'}")
+    return EXIT_OK if all(v is not None for v in found.values()) else EXIT_FAILING

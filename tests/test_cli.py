@@ -56,7 +56,7 @@ def extract(tmp_path: Path) -> Path:
     return write_extract(tmp_path / "uttrekk")
 
 
-@pytest.mark.parametrize("command", [[], ["audit"], ["validate"], ["rules"], ["sample"]])
+@pytest.mark.parametrize("command", [[], ["audit"], ["validate"], ["rules"], ["sample"], ["trend"], ["select"], ["reidentify"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = invoke([*command, "--help"], 0)
     assert "Usage" in result.output
