@@ -86,7 +86,10 @@ class _OneLineErrors(click.Group):
         sys.exit(code or EXIT_OK)
 
 
-@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_OneLineErrors,
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 100, "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="ipaudit")
 def main() -> None:
     """Revisjon av dokumentasjon om individuell plan (IP) og koordinator i journaluttrekk."""

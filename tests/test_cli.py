@@ -56,7 +56,9 @@ def extract(tmp_path: Path) -> Path:
     return write_extract(tmp_path / "uttrekk")
 
 
-@pytest.mark.parametrize("command", [[], ["audit"], ["validate"], ["rules"], ["sample"], ["trend"], ["select"], ["reidentify"]])
+@pytest.mark.parametrize(
+    "command", [[], ["audit"], ["validate"], ["rules"], ["sample"], ["trend"], ["select"], ["reidentify"]]
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = invoke([*command, "--help"], 0)
     assert "Usage" in result.output
@@ -277,3 +279,10 @@ def test_python_dash_m_works(extract: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 1 and proc.stdout == "" and proc.stderr == ""
     assert (tmp_path / "o" / "ipaudit-results.csv").exists()
+
+
+def test_readme_shows_the_real_audit_help() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    block = readme.split("<!-- help:audit -->\n```\n", 1)[1].split("```\n<!-- /help:audit -->", 1)[0]
+    shown = CliRunner().invoke(main, ["audit", "--help"], prog_name="ipaudit").output
+    assert block == shown, "update the help block in README.md"

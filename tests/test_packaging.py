@@ -26,7 +26,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_holds_every_package_template_and_profile(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for init in (ROOT / "ipaudit").rglob("__init__.py"):
-        assert init.relative_to(ROOT).as_posix() in names, f"{init.parent.name} is not in the wheel (pyproject packages)"
+        assert init.relative_to(ROOT).as_posix() in names, (
+            f"{init.parent.name} is not in the wheel (pyproject packages)"
+        )
     for profile in (ROOT / "ipaudit" / "profiles").glob("*.toml"):
         assert f"ipaudit/profiles/{profile.name}" in names
     templates = [p for p in (ROOT / "report_templates").iterdir() if p.suffix in {".j2", ".html", ".css"}]
@@ -46,9 +48,27 @@ def test_installed_wheel_audits_from_another_directory(wheel: Path, tmp_path: Pa
     work.mkdir()
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
     proc = subprocess.run(
-        [sys.executable, "-c", "import ipaudit.cli; ipaudit.cli.main()", "audit", str(ROOT / "sample_data" / "extract"),
-         "--as-of", "2025-06-30", "--out", "rapport", "--profile", "unn", "--fail-on", "never", "--quiet"],
-        cwd=work, env={**env, "PYTHONNOUSERSITE": "1"}, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import ipaudit.cli; ipaudit.cli.main()",
+            "audit",
+            str(ROOT / "sample_data" / "extract"),
+            "--as-of",
+            "2025-06-30",
+            "--out",
+            "rapport",
+            "--profile",
+            "unn",
+            "--fail-on",
+            "never",
+            "--quiet",
+        ],
+        cwd=work,
+        env={**env, "PYTHONNOUSERSITE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert (work / "rapport" / "ipaudit-report.html").stat().st_size > 10_000
