@@ -165,7 +165,7 @@ def audit(
     key = _load_key(key_file) if key_file else None
     # The lock is taken before reading, so a second run on the same directory is refused at once.
     with run_lock(out_dir):
-        data = read_extract(extract)
+        data = _read_with_progress(extract, read_extract, show=not quiet)
         result = run_audit(data, options)
         if key is not None:
             # Before history and reports: nothing downstream ever sees a real patient id.
@@ -184,6 +184,22 @@ def audit(
         for path in written:
             click.echo(f"  {path}")
     return EXIT_FAILING if failing_at_or_above(result, fail_on) else EXIT_OK
+
+
+def _read_with_progress(extract: Path, read: Callable[..., Any], *, show: bool) -> Any:
+    """Read the extract, with a progress bar on stderr only when stderr is a terminal."""
+    if not (show and sys.stderr.isatty()):
+        return read(extract)
+    with click.progressbar(length=5, label="Leser uttrekket", file=sys.stderr, show_eta=False) as bar:
+
+        def advance(table: str, label: str, done: int, total: int) -> None:
+            bar.length = total
+            bar.label = f"Leser {Path(label).name}"
+            bar.update(done - bar.pos)
+
+        data = read(extract, progress=advance)
+        bar.update(bar.length - bar.pos)
+    return data
 
 
 def _options(

@@ -286,3 +286,40 @@ def test_readme_shows_the_real_audit_help() -> None:
     block = readme.split("<!-- help:audit -->\n```\n", 1)[1].split("```\n<!-- /help:audit -->", 1)[0]
     shown = CliRunner().invoke(main, ["audit", "--help"], prog_name="ipaudit").output
     assert block == shown, "update the help block in README.md"
+
+
+def test_progress_is_reported_per_table_and_never_on_a_pipe(extract: Path, tmp_path: Path) -> None:
+    from ipaudit.extract import read_extract
+
+    seen: list[tuple[str, int, int]] = []
+    read_extract(extract, progress=lambda table, label, done, total: seen.append((table, done, total)))
+    assert seen == [
+        ("patients", 0, 4),
+        ("assessments", 1, 4),
+        ("coordinators", 2, 4),
+        ("documents", 3, 4),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ipaudit", "audit", str(extract), "--as-of", "2025-06-30", "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1 and proc.stderr == "" and "Kohort" in proc.stdout
+
+
+def test_an_internal_error_exits_3_with_one_line(
+    extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipaudit.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret journal text must not be shown")
+
+    monkeypatch.setattr(ipaudit.engine, "audit", broken)
+    result = CliRunner().invoke(main, ["audit", str(extract), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        "ipaudit: intern feil (RuntimeError); kjør med IPAUDIT_DEBUG=1 for detaljer"
+    ]
+    assert not (tmp_path / "o" / "ipaudit-report.html").exists()

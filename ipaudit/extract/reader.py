@@ -9,6 +9,7 @@ patients. Structural faults (a missing table or column, an unreadable file) rais
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -27,9 +28,16 @@ from ipaudit.extract.model import (
 from ipaudit.extract.parse import parse, prepare
 from ipaudit.extract.validate import PatientIds, patient_ids, validate_table
 
+#: Called before each table is read with (table, file label, tables done, tables in all).
+Progress = Callable[[str, str, int, int], None]
 
-def read_extract(path: Path) -> Extract:
-    """Read, parse and validate the extract at ``path`` (a directory or an .xlsx workbook)."""
+
+def read_extract(path: Path, progress: Progress | None = None) -> Extract:
+    """Read, parse and validate the extract at ``path`` (a directory or an .xlsx workbook).
+
+    ``progress``, when given, is told which table is read next (the CLI draws a progress bar
+    from it when attached to a terminal); it never receives any content of the extract.
+    """
     location = Path(path)
     layout = locate_tables(location)
     _require_tables(layout)
@@ -39,7 +47,9 @@ def read_extract(path: Path) -> Extract:
     rejected: list[pl.DataFrame] = [pl.DataFrame(schema=REJECTED_SCHEMA)]
     sources: list[SourceFile] = []
     patients: PatientIds | None = None
-    for table, where in layout.tables.items():
+    for done, (table, where) in enumerate(layout.tables.items()):
+        if progress is not None:
+            progress(table, where.label, done, len(layout.tables))
         raw = read_table_text(where, hashes)
         text = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
         parsed, parse_faults = parse(table, text)
