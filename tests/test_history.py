@@ -440,3 +440,12 @@ def test_prune_keeps_the_latest_findings_and_the_whole_trend(history_path: Path)
         assert runs.get_column("findings").to_list()[:2] == [0, 0] and runs.get_column("findings")[2] > 0
         assert history.trend().get_column("run_id").n_unique() == 3
         assert history.record(_audit(NIGHT_1)).still_failing.height > 0
+
+
+def test_a_pseudonymised_run_is_never_compared_with_a_real_one(tmp_path: Path) -> None:
+    result = run(make_extract(assessments=[WANTS]))
+    with open_history(tmp_path / "h.sqlite") as history:
+        history.record(result)
+        with pytest.raises(InputError, match="uten pseudonymisering, denne er med"):
+            history.record(dataclasses.replace(result, pseudonymized=True))
+        assert history.runs().height == 1

@@ -74,6 +74,8 @@ class PreviousRun:
     as_of: dt.date
     started_at: dt.datetime | None
     """When that run's audit was computed (None if the history did not record it)."""
+    pseudonymized: bool = False
+    """Whether that run's ids were pseudonyms."""
 
 
 @dataclass(frozen=True, eq=False)

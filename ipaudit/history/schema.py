@@ -7,6 +7,7 @@ release adds a new entry to ``MIGRATIONS``; it never edits an old one.
 
 Version 1 (ipaudit 0.1 pre-release): runs, rule_counts, findings.
 Version 2: runs.tool_version and run_inputs (the sha256 fingerprint of every input file).
+Version 3: runs.pseudonymized, so a pseudonymised run is never compared with a real one.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             sha256 TEXT NOT NULL
         )""",
         "CREATE INDEX run_inputs_by_run ON run_inputs (run_id)",
+    ),
+    (  # 3
+        "ALTER TABLE runs ADD COLUMN pseudonymized INTEGER NOT NULL DEFAULT 0",
     ),
 )
 

@@ -185,6 +185,13 @@ class History:
 
     def _compare(self, result: AuditResult) -> Comparison:
         previous = self._previous_run(result.profile.name)
+        if previous is not None and previous.pseudonymized != result.pseudonymized:
+            # Pseudonyms and real ids never match: every finding would look new and every old one resolved.
+            had, has = ("med", "uten") if previous.pseudonymized else ("uten", "med")
+            raise InputError(
+                f"Historikken {self.path}: forrige kjøring med profilen {result.profile.name} var {had} "
+                f"pseudonymisering, denne er {has}; bruk en egen historikkfil for pseudonymiserte kjøringer"
+            )
         previous_failing = self._failing(previous.run_id) if previous else pl.DataFrame(schema=PREVIOUS_SCHEMA)
         sets = compare(result.results, previous_failing)
         return Comparison(
@@ -197,12 +204,15 @@ class History:
 
     def _previous_run(self, profile: str) -> PreviousRun | None:
         row = self._conn.execute(
-            "SELECT run_id, as_of, started_at FROM runs WHERE profile = ? ORDER BY run_id DESC LIMIT 1", (profile,)
+            "SELECT run_id, as_of, started_at, pseudonymized FROM runs WHERE profile = ? ORDER BY run_id DESC LIMIT 1",
+            (profile,),
         ).fetchone()
         if row is None:
             return None
         started = dt.datetime.fromisoformat(row[2]) if row[2] else None
-        return PreviousRun(run_id=row[0], as_of=dt.date.fromisoformat(row[1]), started_at=started)
+        return PreviousRun(
+            run_id=row[0], as_of=dt.date.fromisoformat(row[1]), started_at=started, pseudonymized=bool(row[3])
+        )
 
     def _failing(self, run_id: int) -> pl.DataFrame:
         rows = self._conn.execute(
@@ -215,8 +225,8 @@ class History:
     def _insert(self, result: AuditResult) -> int:
         conn = self._conn
         cursor = conn.execute(
-            "INSERT INTO runs (started_at, as_of, period_from, period_to, profile, tool_version, cohort_size)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO runs (started_at, as_of, period_from, period_to, profile, tool_version, cohort_size,"
+            " pseudonymized) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 result.generated_at.replace(microsecond=0).isoformat(),
                 result.as_of.isoformat(),
@@ -225,6 +235,7 @@ class History:
                 result.profile.name,
                 result.tool_version,
                 result.cohort_size,
+                int(result.pseudonymized),
             ),
         )
         run_id = cursor.lastrowid
