@@ -3,10 +3,14 @@
 ``make_result`` gives every status, evidence lists, due dates, waivers, rejected rows, a
 per-unit frame and hostile extract text (markup in a message, formula-looking patient ids
 and units), so every view can be tested — and timed at a million results — on its own.
+With ``history=PATH`` it first records earlier runs in a real history file
+(``ipaudit.history.open_history``) and returns the result as ``ipaudit audit --history``
+hands it to the views: annotated with ``finding_id`` and ``change``, ``history`` set.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -14,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from ipaudit.extract.model import REJECTED_SCHEMA, SourceFile, TableCounts
+from ipaudit.history import open_history
 from ipaudit.model import (
     RESULT_SCHEMA,
     AuditResult,
@@ -33,6 +38,11 @@ FORMULA_ID = '=HYPERLINK("http://x")'
 PHONE_UNIT = "+47 22"
 MARKUP_MESSAGE = f"Notat: «{SCRIPT}» & <b>fet</b> — ikke informert om IP."
 MULTILINE_MESSAGE = 'Første linje;\nandre linje med "sitat", komma og \u2028 skilletegn.'
+#: The previous run's message of a finding whose patient has left the cohort since (resolved).
+PREVIOUS_MARKUP = 'Forrige: <img src=x onerror="alert(1)"> & «sitat» =1+1'
+GONE_PATIENT = "P-UTE-AV-KOHORTEN"
+#: The previous run's audit date when ``make_result(history=…)`` records earlier runs.
+PREVIOUS_AS_OF = dt.date(2025, 5, 31)
 
 UNITS = (
     "Medisinsk avdeling",
@@ -275,19 +285,8 @@ def _rejected(n_rejected: int) -> pl.DataFrame:
     )
 
 
-def make_result(
-    n_patients: int = 40,
-    *,
-    n_rejected: int = 5,
-    with_waivers: bool = True,
-    missing_optional: tuple[str, ...] = (),
-) -> AuditResult:
-    """A complete AuditResult with ``n_patients`` cohort patients and every status.
-
-    The rules are IP00 (2 % of the cohort as at-risk rows), IP01, IP02, IP04, IP05, IP06;
-    a million results take ``n_patients`` ≈ 196 000.
-    """
-    results = _results(n_patients)
+def _summaries(results: pl.DataFrame) -> tuple[RuleSummary, ...]:
+    """One RuleSummary per rule, counted from ``results``."""
     rule_counts = {row["rule_id"]: row for row in _counts(results, ["rule_id"]).to_dicts()}
     statuses = [s.value for s in Status]
     summaries = []
@@ -312,6 +311,29 @@ def make_result(
                 ),
             )
         )
+    return tuple(summaries)
+
+
+def make_result(
+    n_patients: int = 40,
+    *,
+    n_rejected: int = 5,
+    with_waivers: bool = True,
+    missing_optional: tuple[str, ...] = (),
+    history: Path | None = None,
+    earlier_runs: int = 1,
+) -> AuditResult:
+    """A complete AuditResult with ``n_patients`` cohort patients and every status.
+
+    The rules are IP00 (2 % of the cohort as at-risk rows), IP01, IP02, IP04, IP05, IP06;
+    a million results take ``n_patients`` ≈ 196 000.
+
+    ``history``: a history file; ``earlier_runs`` earlier runs (one a month, the latest as of
+    PREVIOUS_AS_OF; 0 makes this the first run) are recorded in it, then this run, and the
+    result comes back with ``history`` set and the results annotated (see ``with_history``).
+    """
+    results = _results(n_patients)
+    summaries = _summaries(results)
     rejected = _rejected(n_rejected)
     tables = ("patients", "episodes", "assessments", "coordinators", "documents")
     counts = {}
@@ -346,7 +368,7 @@ def make_result(
             WaiverOutcome("IP04", "P9999999", "Feilregistrert pasient", "Ola Nordmann",
                           dt.date(2026, 1, 31), "unused"),
         )
-    return AuditResult(
+    result = AuditResult(
         tool_version="0.1.0",
         generated_at=dt.datetime(2025, 7, 1, 6, 15, 0),
         as_of=AS_OF,
@@ -373,3 +395,57 @@ def make_result(
         units=_counts(results, ["unit", "rule_id"]).sort("unit", maintain_order=True),
         waivers=waivers,
     )
+    return result if history is None else with_history(result, history, earlier_runs)
+
+
+def previous_results(results: pl.DataFrame, back: int = 1) -> pl.DataFrame:
+    """The results of a run ``back`` runs before ``results``, built to give every kind of change.
+
+    Per rule, with k the row's number within its rule: a fail with k % 3 == 0 was pass (now
+    *new*), any other fail was fail (*still failing*); a pass with k % 5 == 0 and a pending with
+    even k were fail (*resolved*, now pass / pending); a waived result was fail (*waived since*);
+    and GONE_PATIENT failed IP01 with PREVIOUS_MARKUP as message (*resolved*, no longer in the
+    results). Runs further back have more fails, so the trend rises towards this run.
+    """
+    k = pl.int_range(pl.len()).over("rule_id")
+    was_fail = (
+        ((pl.col("status") == "fail") & (k % 3 != 0))
+        | ((pl.col("status") == "pass") & ((k % 5 == 0) | ((k + back) % 23 < min(back - 1, 12))))
+        | ((pl.col("status") == "pending") & (k % 2 == 0))
+        | (pl.col("status") == "waived")
+    )
+    was_pass = (pl.col("status") == "fail") & (k % 3 == 0)
+    before = results.with_columns(
+        status=pl.when(was_fail).then(pl.lit("fail")).when(was_pass).then(pl.lit("pass"))
+        .otherwise(pl.col("status")),
+        message=pl.when(was_fail & (pl.col("status") != "fail"))
+        .then(pl.lit("Ikke dokumentert innen fristen (forrige kjøring)."))
+        .otherwise(pl.col("message")),
+    ).with_columns(
+        *(pl.lit(None, dtype=RESULT_SCHEMA[c]).alias(c)
+          for c in ("original_status", "waiver_reason", "waiver_approved_by", "waiver_expires"))
+    )
+    gone = before.filter(pl.col("rule_id") == "IP01").head(1).with_columns(
+        patient_id=pl.lit(GONE_PATIENT), status=pl.lit("fail"), message=pl.lit(PREVIOUS_MARKUP)
+    )
+    return pl.concat([before, gone], how="vertical")
+
+
+def with_history(result: AuditResult, path: Path, earlier_runs: int = 1) -> AuditResult:
+    """Record ``earlier_runs`` earlier runs and then ``result`` in the history file ``path``, with
+    the real ipaudit.history API, and return ``result`` as the views get it from ``--history``."""
+    with open_history(path) as store:
+        for back in range(earlier_runs, 0, -1):
+            results = previous_results(result.results, back)
+            as_of = PREVIOUS_AS_OF - dt.timedelta(days=30 * (back - 1))
+            store.record(dataclasses.replace(
+                result,
+                as_of=as_of,
+                period_to=as_of,
+                generated_at=dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(6, 15)),
+                results=results,
+                rules=_summaries(results),
+                cohort_size=result.cohort_size + 1,
+            ))
+        comparison = store.record(result)
+    return dataclasses.replace(result, results=comparison.annotate(result.results), history=comparison)

@@ -21,11 +21,18 @@ class ReportView(ABC):
     format: ClassVar[str]
     """The name used with ``--format``."""
     filenames: ClassVar[tuple[str, ...]]
-    """The files this view writes, by their final names in the output directory."""
+    """Every file this view can write, by its final name in the output directory."""
+
+    def filenames_for(self, result: AuditResult) -> tuple[str, ...]:
+        """The files this view writes for ``result``: ``filenames``, unless a view writes some
+        of them only for some results (the CSV view writes ipaudit-resolved.csv only with a
+        history). ``write_reports`` creates a temporary file for each, so atomic replacement
+        covers every file a view writes."""
+        return self.filenames
 
     @abstractmethod
     def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
-        """Write every file of ``filenames`` to ``targets[filename]``.
+        """Write every file of ``filenames_for(result)`` to ``targets[filename]``.
 
         The target paths are temporary files that already exist (empty) in the output
         directory; the view overwrites them and must not rename or delete them.

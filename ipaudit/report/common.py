@@ -3,6 +3,8 @@
 Labels for statuses and severities come from ``ipaudit.model``; this module adds how dates,
 counts and percentages are written (dd.mm.yyyy, ``12 345``, ``87,5 %``), the header facts
 both reports open with, and the polars expressions that select what a findings list shows.
+With ``--history`` it also holds what every view says about the changes since the previous
+run (labels, the "Siden forrige kjøring" lines, the resolved list) and the trend per run.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 
 import polars as pl
 
+from ipaudit.history import CHANGE_NEW, CHANGE_STILL, GONE_SCHEMA, Comparison
 from ipaudit.model import STATUS_LABELS, AuditResult, ProfileInfo, Severity, Status, Suspension
 
 NBSP = "\u00a0"
@@ -130,14 +133,16 @@ def suspension_text(suspension: Suspension) -> str:
 def companions_text(formats: frozenset[str], what: str = "results") -> str:
     """Where the complete list is, given the formats written in the same run.
 
-    ``what`` is 'results', 'rejected' or 'units'.
+    ``what`` is 'results', 'rejected', 'units' or 'resolved'.
     """
     places = []
     if "xlsx" in formats:
-        sheet = {"results": "", "rejected": " (arket Avviste rader)", "units": " (arket Enheter)"}
+        sheet = {"results": "", "rejected": " (arket Avviste rader)", "units": " (arket Enheter)",
+                 "resolved": " (arket Løst)"}
         places.append("ipaudit-report.xlsx" + sheet[what])
     if "csv" in formats and what != "units":
-        places.append("ipaudit-rejected.csv" if what == "rejected" else "ipaudit-results.csv")
+        csv_file = {"rejected": "ipaudit-rejected.csv", "resolved": "ipaudit-resolved.csv"}
+        places.append(csv_file.get(what, "ipaudit-results.csv"))
     if not places:
         return "Kjør med --format xlsx eller csv for å få alle."
     return "Se " + " eller ".join(places) + " for alle."
@@ -151,3 +156,88 @@ def label_expr(column: str, labels: dict[str, str]) -> pl.Expr:
 def rule_titles(result: AuditResult) -> dict[str, str]:
     """rule_id → title, in rule order."""
     return {r.meta.id: r.meta.title for r in result.rules}
+
+
+# ------------------------------------------------------------------ history (--history)
+
+#: Columns the results carry with ``--history`` (Comparison.annotate), after the contract's columns.
+HISTORY_RESULT_COLUMNS: tuple[str, ...] = ("finding_id", "change")
+
+#: The Endring column and badge of a failing result: new since the previous run, or still failing.
+CHANGE_SHORT_LABELS: dict[str, str] = {CHANGE_NEW: "Ny", CHANGE_STILL: "Fortsatt"}
+#: ``kind`` of a row in the resolved list (ipaudit-resolved.csv), per Comparison frame.
+GONE_KINDS: dict[str, str] = {"resolved": "løst", "waived_since": "unntatt"}
+GONE_LABELS: dict[str, str] = {"løst": "Løst", "unntatt": "Unntatt"}
+#: Current status of a finding that is no longer in the results (the patient left the cohort,
+#: or an IP00 patient is no longer flagged).
+ABSENT_TEXT = "Ikke lenger med i revisjonen"
+
+#: (Comparison.counts key, label, what it means): the "Siden forrige kjøring" lines.
+HISTORY_COUNTS: tuple[tuple[str, str, str], ...] = (
+    ("new", "Nye", "ikke oppfylt nå, men ikke ved forrige kjøring"),
+    ("still_failing", "Fortsatt ikke oppfylt", "ikke oppfylt både nå og ved forrige kjøring"),
+    ("resolved", "Løst", "ikke oppfylt ved forrige kjøring; nå oppfylt, frist ikke passert, "
+                         "ikke aktuelt eller ikke lenger med i revisjonen"),
+    ("waived_since", "Unntatt siden", "ikke oppfylt ved forrige kjøring, nå unntatt; et unntak godtar "
+                                      "mangelen uten å lukke den, så det telles ikke som løst"),
+)
+
+
+def previous_run_text(history: Comparison) -> str:
+    """'revisjonsdato 31.05.2025 (kjøring 2, kjørt 01.06.2025 kl. 06:15)', or the first-run sentence."""
+    previous = history.previous_run
+    if previous is None:
+        return (f"Første kjøring med profilen {history.profile} i historikken, så det er ingenting å "
+                f"sammenligne med ennå. Alle {fmt_int(history.new.height)} funn med «Ikke oppfylt» "
+                "er merket som nye.")
+    ran = f", kjørt {fmt_datetime(previous.started_at)}" if previous.started_at else ""
+    return f"revisjonsdato {fmt_date(previous.as_of)} (kjøring {previous.run_id}{ran})"
+
+
+def history_by_rule(history: Comparison) -> dict[str, dict[str, int]]:
+    """rule_id → the four counts of ``Comparison.counts`` for that rule (rules without any left out)."""
+    out: dict[str, dict[str, int]] = {}
+    for key in ("new", "still_failing", "resolved", "waived_since"):
+        frame: pl.DataFrame = getattr(history, key)
+        for rule_id, n in frame.group_by("rule_id").len().iter_rows():
+            out.setdefault(rule_id, dict.fromkeys(("new", "still_failing", "resolved", "waived_since"), 0))[key] = n
+    return out
+
+
+def gone_frame(history: Comparison) -> pl.DataFrame:
+    """Resolved, then waived-since findings, with ``kind`` ('løst' / 'unntatt') first: the resolved list."""
+    return pl.concat(
+        [
+            getattr(history, key).select(pl.lit(kind).alias("kind"), *GONE_SCHEMA)
+            for key, kind in GONE_KINDS.items()
+        ],
+        how="vertical",
+    )
+
+
+def current_status_expr() -> pl.Expr:
+    """The bokmål current status of a resolved finding (ABSENT_TEXT when it is no longer in the results)."""
+    return label_expr("current_status", STATUS_LABELS).fill_null(ABSENT_TEXT)
+
+
+def trend_runs(trend: pl.DataFrame) -> pl.DataFrame:
+    """The trend (TREND_SCHEMA rows) as one row per run, oldest first: ``run`` (1, 2, …), run_id,
+    as_of, started_at, fail (all rules), then one compliance-rate column per rule id, in trend order.
+
+    Runs are told apart by position, not by run_id, which is null for a run not (yet) recorded.
+    """
+    if trend.is_empty():
+        return pl.DataFrame(schema={"run": pl.Int64(), "run_id": pl.Int64(), "as_of": pl.Date(),
+                                    "started_at": pl.Datetime("us"), "fail": pl.Int64()})
+    key = pl.col("run_id").fill_null(-1)
+    numbered = trend.with_columns(run=(key != key.shift()).fill_null(True).cum_sum().cast(pl.Int64))
+    runs = numbered.group_by("run", maintain_order=True).agg(
+        pl.col("run_id").first(), pl.col("as_of").first(), pl.col("started_at").first(), pl.col("fail").sum()
+    )
+    rates = numbered.pivot(on="rule_id", index="run", values="compliance_rate", aggregate_function="first")
+    return runs.join(rates, on="run", how="left", maintain_order="left")
+
+
+def trend_rule_ids(trend: pl.DataFrame) -> list[str]:
+    """The rule ids of the trend, in the order they first appear."""
+    return list(dict.fromkeys(trend.get_column("rule_id").to_list()))

@@ -5,6 +5,11 @@ is no script. Jinja2 autoescaping is on, so nothing from the extract can become 
 Only a capped number of findings per rule (and of rejected rows) is listed — selected
 with polars, never by looping over the results — so a million results still give a page
 a browser opens in a moment; the notice above each capped list says where the rest is.
+
+With ``--history`` the summary opens with what changed since the previous run, each
+failing finding is marked new or still failing (new ones listed first), the findings
+resolved since are listed, and the compliance trend is drawn as a line chart
+(``trend_chart``). Without a history none of this appears.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ import jinja2
 import markupsafe
 import polars as pl
 
+from ipaudit.history import CHANGE_NEW, Comparison
 from ipaudit.model import AuditResult, RuleSummary, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView
+from ipaudit.report.trend_chart import TrendChart, build_chart
 
 FILENAME = "ipaudit-report.html"
 TEMPLATE = "report.html.j2"
@@ -58,6 +65,7 @@ def environment() -> jinja2.Environment:
         num=common.fmt_int,
         pct=common.fmt_pct,
         status_label=common.status_label,
+        change_label=lambda change: common.CHANGE_SHORT_LABELS.get(change or "", ""),
         severity_label=common.severity_label,
         table_label=common.table_label,
         parameter=lambda item: common.parameter_text(*item),
@@ -72,7 +80,8 @@ class RuleSection:
 
     summary: RuleSummary
     rows: list[dict[str, Any]]
-    """The listed findings (at most the limit), fail first, then pending, then waived."""
+    """The listed findings (at most the limit), fail first (new before still failing, with a
+    history), then pending, then waived."""
     total: int
     """All findings of the listed statuses."""
     rate_width: float
@@ -98,7 +107,10 @@ def _rule_sections(result: AuditResult, limit: int) -> list[RuleSection]:
         for status in common.LISTED_STATUSES:
             if left <= 0:
                 break
-            part = of_rule.filter(pl.col("status") == status).head(left)
+            part = of_rule.filter(pl.col("status") == status)
+            if status == Status.FAIL.value and "change" in part.columns:
+                part = part.sort(pl.col("change") != CHANGE_NEW, maintain_order=True)
+            part = part.head(left)
             parts.append(part)
             left -= part.height
         rows = pl.concat(parts).to_dicts() if parts else []
@@ -112,6 +124,51 @@ def _rule_sections(result: AuditResult, limit: int) -> list[RuleSection]:
             )
         )
     return sections
+
+
+@dataclass(frozen=True)
+class HistorySection:
+    """What changed since the previous run, and the trend (``--history``)."""
+
+    comparison: Comparison
+    previous_text: str
+    """The previous run in words, or the first-run sentence."""
+    counts: list[dict[str, Any]]
+    """key, label, value, explanation: the four counts of the summary box."""
+    by_rule: dict[str, dict[str, int]]
+    """rule_id → the four counts for that rule."""
+    resolved_rows: list[dict[str, Any]]
+    """The first resolved findings (at most the limit), with ``current_label``."""
+    waived_rows: list[dict[str, Any]]
+    """The first findings waived since (at most the limit), with ``current_label``."""
+    chart: TrendChart | None
+    """None before the second run."""
+    runs: int
+    """Runs in the trend, this one included."""
+
+
+def _gone_rows(frame: pl.DataFrame, limit: int) -> list[dict[str, Any]]:
+    return frame.head(limit).with_columns(common.current_status_expr().alias("current_label")).to_dicts()
+
+
+def _history_section(result: AuditResult, limit: int) -> HistorySection | None:
+    history = result.history
+    if history is None:
+        return None
+    counts = [
+        {"key": key, "label": label, "value": history.counts[key], "explanation": explanation}
+        for key, label, explanation in common.HISTORY_COUNTS
+    ]
+    return HistorySection(
+        comparison=history,
+        previous_text=common.previous_run_text(history),
+        counts=counts,
+        by_rule=common.history_by_rule(history),
+        resolved_rows=_gone_rows(history.resolved, limit),
+        waived_rows=_gone_rows(history.waived_since, limit),
+        chart=build_chart(history.trend, common.rule_titles(result)),
+        runs=common.trend_runs(history.trend).height,
+    )
 
 
 def _unit_table(result: AuditResult) -> UnitTable | None:
@@ -145,6 +202,8 @@ def render_html(
         "limit": limit,
         "sections": _rule_sections(result, limit),
         "units": _unit_table(result),
+        "history": _history_section(result, limit),
+        "resolved_pointer": common.companions_text(companions, "resolved"),
         "unit_limit": UNIT_LIMIT,
         "waivers": waivers,
         "rejected_rows": result.rejected.head(limit).to_dicts(),

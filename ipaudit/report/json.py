@@ -5,6 +5,10 @@ The contract's keys come first and are never renamed; added keys (``generated_at
 ``index_date``, ``unit``, waiver fields) only extend it. Dates are ISO. The ``results`` and
 ``rejected`` arrays are written by polars in chunks, one object per line, so a million
 results take a couple of seconds and little memory.
+
+With ``--history`` every result also carries ``finding_id`` and ``change`` ('ny' /
+'fortsatt' on a fail, else null), and the top-level ``history`` object says what changed
+since the previous run and holds the compliance trend; without it ``"history": null``.
 """
 
 from __future__ import annotations
@@ -18,13 +22,17 @@ from typing import IO, Any
 import polars as pl
 
 from ipaudit.extract.model import REJECTED_SCHEMA
+from ipaudit.history import GONE_SCHEMA, Comparison
 from ipaudit.model import RESULT_SCHEMA, AuditResult, RuleSummary, Status, Suspension
 from ipaudit.report.base import ReportView
+from ipaudit.report.common import HISTORY_RESULT_COLUMNS
 
 FORMAT_VERSION = 1
 FILENAME = "ipaudit-results.json"
 #: Rows serialised per polars call when streaming the big arrays.
 CHUNK_ROWS = 200_000
+#: Fields of one entry of ``history.trend``.
+TREND_FIELDS = ("run_id", "as_of", "rule_id", "compliance_rate", "pass", "fail")
 
 
 def _iso(day: Any) -> str | None:
@@ -109,36 +117,76 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
 
-def write_array(out: IO[bytes], frame: pl.DataFrame, chunk_rows: int | None = None) -> None:
+def write_array(out: IO[bytes], frame: pl.DataFrame, chunk_rows: int | None = None,
+                *, indent: bytes = b"  ") -> None:
     """Write ``frame`` as a JSON array, one object per line, ``chunk_rows`` at a time.
 
     polars' NDJSON escapes newlines inside strings, so the only raw newlines in its output
-    separate objects and can be turned into ``,\\n``.
+    separate objects and can be turned into ``,\\n``. ``indent`` is the indentation of the
+    line the array's key is on.
     """
     if frame.height == 0:
         out.write(b"[]")
         return
     chunk_rows = chunk_rows or CHUNK_ROWS
-    out.write(b"[\n    ")
+    separator = b",\n" + indent + b"  "
+    out.write(b"[\n" + indent + b"  ")
     for offset in range(0, frame.height, chunk_rows):
         buffer = io.BytesIO()
         frame.slice(offset, chunk_rows).write_ndjson(buffer)
-        lines = buffer.getvalue().rstrip(b"\n").replace(b"\n", b",\n    ")
+        lines = buffer.getvalue().rstrip(b"\n").replace(b"\n", separator)
         if offset:
-            out.write(b",\n    ")
+            out.write(separator)
         out.write(lines)
-    out.write(b"\n  ]")
+    out.write(b"\n" + indent + b"]")
 
 
 def results_frame(result: AuditResult) -> pl.DataFrame:
-    """The results in contract column order, evidence never null."""
+    """The results in contract column order, evidence never null; then finding_id and change
+    when the results carry them (``--history``)."""
     return result.results.select(
         [
             pl.col(name).fill_null(pl.lit([], dtype=dtype)) if name == "evidence"
             else pl.col(name)
             for name, dtype in RESULT_SCHEMA.items()
         ]
+        + [pl.col(name) for name in HISTORY_RESULT_COLUMNS if name in result.results.columns]
     )
+
+
+def _history_head(history: Comparison) -> dict[str, Any]:
+    """The small part of the history object; the arrays are streamed after it."""
+    previous = history.previous_run
+    return {
+        "run_id": history.run_id,
+        "previous_run": None if previous is None else {
+            "run_id": previous.run_id,
+            "as_of": _iso(previous.as_of),
+            "started_at": previous.started_at.isoformat(timespec="seconds") if previous.started_at else None,
+        },
+        "counts": history.counts,
+    }
+
+
+def _write_history(out: IO[bytes], history: Comparison | None) -> None:
+    """``"history": null``, or the history object with its resolved, waived_since and trend arrays."""
+    out.write(b'  "history": ')
+    if history is None:
+        out.write(b"null")
+        return
+    out.write(b"{\n")
+    for key, value in _history_head(history).items():
+        out.write(f"    {_dump(key)}: {_dump(value).replace(chr(10), chr(10) + '  ')},\n".encode())
+    arrays = {
+        "resolved": history.resolved.select(list(GONE_SCHEMA)),
+        "waived_since": history.waived_since.select(list(GONE_SCHEMA)),
+        "trend": history.trend.select(TREND_FIELDS),
+    }
+    for n, (key, frame) in enumerate(arrays.items()):
+        out.write(f"    {_dump(key)}: ".encode())
+        write_array(out, frame, indent=b"    ")
+        out.write(b",\n" if n < len(arrays) - 1 else b"\n")
+    out.write(b"  }")
 
 
 class JsonView(ReportView):
@@ -161,4 +209,6 @@ class JsonView(ReportView):
             write_array(out, results_frame(result))
             out.write(b',\n  "waivers": ')
             out.write(_dump(_waivers(result)).encode())
+            out.write(b",\n")
+            _write_history(out, result.history)
             out.write(b"\n}\n")
