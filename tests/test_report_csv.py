@@ -23,7 +23,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 def test_results_csv(tmp_path: Path) -> None:
     result = make_result(40)
     paths = write_reports(result, tmp_path, ["csv"])
-    assert [p.name for p in paths] == ["ipaudit-results.csv", "ipaudit-rejected.csv"]
+    assert [p.name for p in paths] == ["ipaudit-results.csv", "ipaudit-rejected.csv", "ipaudit-waivers.csv"]
     raw = paths[0].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw[3:].split(b"\n", 1)[0].decode() == ",".join(RESULT_COLUMNS)
@@ -64,3 +64,19 @@ def test_empty_csv_has_a_header(tmp_path: Path) -> None:
     write_reports(result, tmp_path, ["csv"])
     text = (tmp_path / "ipaudit-rejected.csv").read_text(encoding="utf-8-sig")
     assert text.strip() == "table,row,column,reason"
+
+
+def test_waivers_csv_lists_every_waiver_and_what_it_did(tmp_path: Path) -> None:
+    result = make_result(n_patients=20)
+    write_reports(result, tmp_path, ["csv"])
+    rows = _read(tmp_path / "ipaudit-waivers.csv")
+    assert [(r["rule_id"], r["patient_id"], r["state"]) for r in rows] == [
+        (w.rule_id, w.patient_id, w.state) for w in result.waivers
+    ]
+    assert {r["state"] for r in rows} == {"applied", "expired", "unused"}
+    assert rows[1]["expires"] == "2025-01-31" and rows[1]["approved_by"] == "Ola Nordmann"
+
+
+def test_no_waivers_csv_without_waivers(tmp_path: Path) -> None:
+    write_reports(make_result(n_patients=5, with_waivers=False), tmp_path, ["csv"])
+    assert not (tmp_path / "ipaudit-waivers.csv").exists()
