@@ -107,7 +107,11 @@ def main() -> None:
 @click.option("--from", "period_from", type=DATE, help="Første vurderingsdato som tas med.")
 @click.option("--to", "period_to", type=DATE, help="Siste vurderingsdato som tas med (standard: revisjonsdatoen).")
 @click.option(
-    "--format", "formats", default="html,xlsx,json,csv", show_default=True, help="Kommaliste av html, xlsx, json, csv."
+    "--format",
+    "formats",
+    default="html,xlsx,json,csv",
+    show_default=True,
+    help="Kommaliste av html, xlsx, json, csv og supervision (tilsynsrapport).",
 )
 @click.option(
     "--out",
@@ -159,6 +163,7 @@ def audit(
     from ipaudit.lock import run_lock
     from ipaudit.pseudonymize import pseudonymize_result
     from ipaudit.report import FORMATS, write_reports
+    from ipaudit.report.supervision import draw_sample
 
     wanted = _formats(formats, FORMATS)
     options = _options(profile, as_of, period_from, period_to, waivers_file)
@@ -167,13 +172,18 @@ def audit(
     with run_lock(out_dir):
         data = _read_with_progress(extract, read_extract, show=not quiet)
         result = run_audit(data, options)
+        sample = None
         if key is not None:
+            if "supervision" in wanted:
+                # Drawn among the real ids, so `ipaudit select --pseudonymize` redraws the same patients.
+                sample = draw_sample(result)
+                sample = sample.pseudonymized(key) if sample else None
             # Before history and reports: nothing downstream ever sees a real patient id.
             result = pseudonymize_result(result, key)
         if history_path is None:
-            written = write_reports(result, out_dir, wanted)
+            written = write_reports(result, out_dir, wanted, supervision_sample=sample)
         else:
-            result, written = _audit_with_history(result, history_path, out_dir, wanted)
+            result, written = _audit_with_history(result, history_path, out_dir, wanted, sample)
     if not quiet:
         from ipaudit.summary import render_summary
 
@@ -198,7 +208,7 @@ def _read_with_progress(extract: Path, read: Callable[..., Any], *, show: bool) 
             bar.update(done - bar.pos)
 
         data = read(extract, progress=advance)
-        bar.update(bar.length - bar.pos)
+        bar.update((bar.length or 0) - bar.pos)
     return data
 
 
@@ -225,7 +235,9 @@ def _options(
     )
 
 
-def _audit_with_history(result: Any, history_path: Path, out_dir: Path, wanted: list[str]) -> tuple[Any, list[Path]]:
+def _audit_with_history(
+    result: Any, history_path: Path, out_dir: Path, wanted: list[str], sample: Any
+) -> tuple[Any, list[Path]]:
     """Compare with the previous run and record this one; the run is committed only once the
     reports are written, so a failed night is never the baseline of the next."""
     import dataclasses
@@ -235,7 +247,7 @@ def _audit_with_history(result: Any, history_path: Path, out_dir: Path, wanted: 
 
     with open_history(history_path) as history, history.recording(result) as comparison:
         result = dataclasses.replace(result, results=comparison.annotate(result.results), history=comparison)
-        written = write_reports(result, out_dir, wanted)
+        written = write_reports(result, out_dir, wanted, supervision_sample=sample)
     return result, written
 
 

@@ -107,7 +107,13 @@ def test_an_out_dir_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
 
 # --- SIGKILL while reports are being written ----------------------------------------------
 
-REPORTS = ("ipaudit-report.html", "ipaudit-report.xlsx", "ipaudit-results.json", "ipaudit-results.csv")
+REPORTS = (
+    "ipaudit-report.html",
+    "ipaudit-report.xlsx",
+    "ipaudit-results.json",
+    "ipaudit-results.csv",
+    "ipaudit-tilsynsrapport.html",
+)
 
 WRITE_FOREVER = """
     import dataclasses, sys
@@ -138,7 +144,7 @@ def _assert_complete(out: Path) -> None:
     assert "rule_id" in pl.read_csv(out / "ipaudit-results.csv", infer_schema=False).columns
     pl.read_csv(out / "ipaudit-rejected.csv", infer_schema=False)
     visible = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-    assert visible == {*REPORTS, "ipaudit-rejected.csv"}, "a temporary file looks like a report"
+    assert visible == {*REPORTS, "ipaudit-rejected.csv", "ipaudit-waivers.csv"}, "a temporary file looks like a report"
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != LOCK_NAME]
     assert all(name.endswith(".tmp") for name in leftovers), leftovers
 

@@ -42,12 +42,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Header (lower case) → what kind of sensitive value the column holds.
 ID_COLUMNS = {
-    "pasientnr", "patient_id", "pasient_id", "pasientnummer",
-    "dokumentid", "document_id", "dok_id",
-    "kontaktid", "episode_id", "kontakt_id", "oppholdsid",
-    "vurderingsid", "assessment_id",
-    "fødselsnummer", "fodselsnummer", "fnr", "national_id",
-    "telefon", "tlf", "phone",
+    "pasientnr",
+    "patient_id",
+    "pasient_id",
+    "pasientnummer",
+    "dokumentid",
+    "document_id",
+    "dok_id",
+    "kontaktid",
+    "episode_id",
+    "kontakt_id",
+    "oppholdsid",
+    "vurderingsid",
+    "assessment_id",
+    "fødselsnummer",
+    "fodselsnummer",
+    "fnr",
+    "national_id",
+    "telefon",
+    "tlf",
+    "phone",
 }
 NAME_COLUMNS = {"navn", "name", "koordinator", "forfatter", "author"}
 TEXT_COLUMNS = {"tekst", "notat", "text", "tittel", "title"}
@@ -214,8 +228,9 @@ def _key_file(directory: Path, secret: bytes) -> Path:
 
 
 def test_the_scanner_finds_ids_in_an_ordinary_run(generated: Path, sensitive: Sensitive, tmp_path: Path) -> None:
-    result = audit(read_extract(generated), AuditOptions(as_of=dt.date.fromisoformat(AS_OF),
-                                                         profile=load_profile("national")))
+    result = audit(
+        read_extract(generated), AuditOptions(as_of=dt.date.fromisoformat(AS_OF), profile=load_profile("national"))
+    )
     write_reports(result, tmp_path, ["csv", "xlsx"])
     found = leaks(output_texts(tmp_path), sensitive)
     assert sensitive.patient_ids & set().union(*found.values())
@@ -242,8 +257,18 @@ def _pseudonymised_cli_run(generated: Path, directory: Path) -> Path:
     """``ipaudit audit … --pseudonymize KEYFILE`` into directory/ut (with --history if the CLI has it)."""
     key_file = _key_file(directory, b"tilsynssak-2025-helse-vest-nokkel")
     out = directory / "ut"
-    args = ["audit", str(generated), "--as-of", AS_OF, "--out", str(out), "--pseudonymize", str(key_file),
-            "--fail-on", "never"]
+    args = [
+        "audit",
+        str(generated),
+        "--as-of",
+        AS_OF,
+        "--out",
+        str(out),
+        "--pseudonymize",
+        str(key_file),
+        "--fail-on",
+        "never",
+    ]
     if "--history" in invoke(["audit", "--help"]).output:
         args += ["--history", str(out / "historikk.sqlite")]
     invoke(args)
@@ -255,8 +280,13 @@ def test_the_cli_with_pseudonymize_leaks_nothing_from_any_output(
 ) -> None:
     out = _pseudonymised_cli_run(generated, tmp_path)
     written = sorted(p.name for p in out.iterdir())
-    for name in ("ipaudit-report.html", "ipaudit-report.xlsx", "ipaudit-results.json", "ipaudit-results.csv",
-                 "ipaudit-rejected.csv"):
+    for name in (
+        "ipaudit-report.html",
+        "ipaudit-report.xlsx",
+        "ipaudit-results.json",
+        "ipaudit-results.csv",
+        "ipaudit-rejected.csv",
+    ):
         assert name in written
     texts = output_texts(out)
     assert not leaks(texts, sensitive)
@@ -276,20 +306,34 @@ def test_the_reports_say_they_are_pseudonymised(generated: Path, tmp_path: Path)
     assert json.loads((out / "ipaudit-results.json").read_text("utf-8")).get("pseudonymized") is True
 
 
-def test_the_cli_gives_the_same_pseudonyms_for_one_key_and_others_for_another(
-    generated: Path, tmp_path: Path
-) -> None:
+def test_the_cli_gives_the_same_pseudonyms_for_one_key_and_others_for_another(generated: Path, tmp_path: Path) -> None:
     def ids(secret: bytes, name: str) -> list[str]:
         directory = tmp_path / name
         directory.mkdir()
         key_file = _key_file(directory, secret)
-        invoke(["audit", str(generated), "--as-of", AS_OF, "--out", str(directory / "ut"), "--format", "json",
-                "--pseudonymize", str(key_file), "--fail-on", "never"])
+        invoke(
+            [
+                "audit",
+                str(generated),
+                "--as-of",
+                AS_OF,
+                "--out",
+                str(directory / "ut"),
+                "--format",
+                "json",
+                "--pseudonymize",
+                str(key_file),
+                "--fail-on",
+                "never",
+            ]
+        )
         data = json.loads((directory / "ut" / "ipaudit-results.json").read_text("utf-8"))
         return [r["patient_id"] for r in data["results"]]
 
-    first, again, other = ids(b"nokkel-en-0123456789", "a"), ids(b"nokkel-en-0123456789", "b"), ids(
-        b"nokkel-to-0123456789", "c"
+    first, again, other = (
+        ids(b"nokkel-en-0123456789", "a"),
+        ids(b"nokkel-en-0123456789", "b"),
+        ids(b"nokkel-to-0123456789", "c"),
     )
     assert first == again
     assert len(first) == len(other) and not set(first) & set(other)
@@ -300,8 +344,22 @@ def test_the_cli_select_writes_a_pseudonymised_review_workbook(
 ) -> None:
     key_file = _key_file(tmp_path, b"tilsynssak-2025-helse-vest-nokkel")
     out = tmp_path / "utvalg"
-    args = ["select", str(generated), "--n", "20", "--seed", "7", "--stratify", "unit", "--as-of", AS_OF,
-            "--out", str(out), "--pseudonymize", str(key_file)]
+    args = [
+        "select",
+        str(generated),
+        "--n",
+        "20",
+        "--seed",
+        "7",
+        "--stratify",
+        "unit",
+        "--as-of",
+        AS_OF,
+        "--out",
+        str(out),
+        "--pseudonymize",
+        str(key_file),
+    ]
     invoke(args)
     assert (out / REVIEW_FILENAME).is_file()
     assert not leaks(output_texts(out), sensitive)
@@ -310,12 +368,56 @@ def test_the_cli_select_writes_a_pseudonymised_review_workbook(
 def test_the_cli_reidentify_maps_pseudonyms_back(generated: Path, sensitive: Sensitive, tmp_path: Path) -> None:
     key_file = _key_file(tmp_path, b"tilsynssak-2025-helse-vest-nokkel")
     key, _ = load_key(key_file)
-    result = audit(read_extract(generated), AuditOptions(as_of=dt.date.fromisoformat(AS_OF),
-                                                         profile=load_profile("national")))
+    result = audit(
+        read_extract(generated), AuditOptions(as_of=dt.date.fromisoformat(AS_OF), profile=load_profile("national"))
+    )
     pseudo = pseudonymize_result(result, key)
-    pairs = dict(zip(pseudo.results.get_column("patient_id").head(5).to_list(),
-                     result.results.get_column("patient_id").head(5).to_list(), strict=True))
+    pairs = dict(
+        zip(
+            pseudo.results.get_column("patient_id").head(5).to_list(),
+            result.results.get_column("patient_id").head(5).to_list(),
+            strict=True,
+        )
+    )
     output = invoke(["reidentify", str(generated), str(key_file), *pairs]).output
     for pseudonym, patient_id in pairs.items():
         line = next(line for line in output.splitlines() if pseudonym in line)
         assert patient_id in line
+
+
+def test_pseudonymised_supervision_report_lists_the_patients_select_draws(tmp_path: Path) -> None:
+    import openpyxl
+
+    extract = Path(__file__).parents[1] / "sample_data" / "extract"
+    key = tmp_path / "key"
+    key.write_text("a-long-enough-secret-for-the-test\n", encoding="utf-8")
+    key.chmod(0o600)
+    common = ["--as-of", "2025-06-30", "--pseudonymize", str(key)]
+    runner = CliRunner()
+    audited = runner.invoke(
+        main,
+        ["audit", str(extract), "--out", str(tmp_path / "a"), "--format", "supervision", "--fail-on", "never", *common],
+    )
+    assert audited.exit_code == 0, audited.output
+    report = (tmp_path / "a" / "ipaudit-tilsynsrapport.html").read_text("utf-8")
+    listed = set(re.findall(r'<td class="id">(P-[0-9a-f]{12})</td>', report))
+    selected = runner.invoke(
+        main,
+        [
+            "select",
+            str(extract),
+            "--n",
+            "30",
+            "--seed",
+            "1",
+            "--stratify",
+            "unit",
+            "--out",
+            str(tmp_path / "s"),
+            *common,
+        ],
+    )
+    assert selected.exit_code == 0, selected.output
+    sheet = openpyxl.load_workbook(tmp_path / "s" / REVIEW_FILENAME, read_only=True)["Stikkprøve"]
+    drawn = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert len(listed) == 30 and listed == drawn

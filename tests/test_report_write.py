@@ -16,7 +16,7 @@ from ipaudit.report.base import ReportView
 from ipaudit.report.xlsx import XlsxView
 
 ALL_FILES = ["ipaudit-report.html", "ipaudit-report.xlsx", "ipaudit-results.json",
-             "ipaudit-results.csv", "ipaudit-rejected.csv"]
+             "ipaudit-results.csv", "ipaudit-rejected.csv", "ipaudit-waivers.csv", "ipaudit-tilsynsrapport.html"]
 
 
 def test_all_formats(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_files_get_ordinary_permissions(tmp_path: Path) -> None:
 def test_formats_are_normalised_and_deduplicated(tmp_path: Path) -> None:
     paths = write_reports(make_result(5), tmp_path, ["JSON", " json", "csv"])
     assert [p.name for p in paths] == ["ipaudit-results.json", "ipaudit-results.csv",
-                                       "ipaudit-rejected.csv"]
+                                       "ipaudit-rejected.csv", "ipaudit-waivers.csv"]
 
 
 @pytest.mark.parametrize("formats", [["pdf"], ["html", "docx"], [], [""]])

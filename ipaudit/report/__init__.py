@@ -20,21 +20,22 @@ from ipaudit.report.base import ReportView
 from ipaudit.report.csv import CsvView
 from ipaudit.report.html import DEFAULT_LIMIT, HtmlView
 from ipaudit.report.json import JsonView
+from ipaudit.report.supervision import SampleDraw, SupervisionView
 from ipaudit.report.xlsx import XlsxView
 
 __all__ = ["FORMATS", "ReportView", "make_views", "write_reports"]
 
-FORMATS: tuple[str, ...] = ("html", "xlsx", "json", "csv")
+FORMATS: tuple[str, ...] = ("html", "xlsx", "json", "csv", "supervision")
 
 
-def make_views(formats: Sequence[str], *, html_limit: int = DEFAULT_LIMIT) -> list[ReportView]:
+def make_views(
+    formats: Sequence[str], *, html_limit: int = DEFAULT_LIMIT, supervision_sample: SampleDraw | None = None
+) -> list[ReportView]:
     """One view per requested format, in the order given, duplicates dropped."""
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
-        raise InputError(
-            f"unknown report format {unknown[0]!r}; choose from {', '.join(FORMATS)}"
-        )
+        raise InputError(f"unknown report format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     if not wanted:
         raise InputError(f"no report format given; choose from {', '.join(FORMATS)}")
     views: list[ReportView] = []
@@ -45,6 +46,8 @@ def make_views(formats: Sequence[str], *, html_limit: int = DEFAULT_LIMIT) -> li
             views.append(XlsxView())
         elif name == "json":
             views.append(JsonView())
+        elif name == "supervision":
+            views.append(SupervisionView(sample=supervision_sample))
         else:
             views.append(CsvView())
     return views
@@ -76,21 +79,24 @@ def write_reports(
     formats: Sequence[str],
     *,
     html_limit: int = DEFAULT_LIMIT,
+    supervision_sample: SampleDraw | None = None,
 ) -> list[Path]:
     """Write the requested reports into ``out_dir`` atomically; return their final paths.
 
     Every format is rendered to a temporary file first; the files replace the old ones
     only when all of them rendered. ``html_limit`` caps the patients listed per rule in
-    the HTML report (the Excel and CSV files list all).
+    the HTML report (the Excel and CSV files list all). ``supervision_sample`` is the review
+    sample the supervision report lists (the CLI draws it among the real ids before
+    pseudonymising); None lets the view draw its default sample from ``result``.
     """
-    views = make_views(formats, html_limit=html_limit)
+    views = make_views(formats, html_limit=html_limit, supervision_sample=supervision_sample)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pending: dict[Path, Path] = {}
     try:
         for view in views:
             targets = {}
-            for name in view.filenames:
+            for name in view.filenames_for(result):
                 targets[name] = pending[out_dir / name] = _temporary(out_dir, name)
             view.render(result, targets)
         for temporary in pending.values():

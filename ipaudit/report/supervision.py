@@ -1,0 +1,403 @@
+"""``ipaudit-tilsynsrapport.html``: the audit as a supervision report (tilsynsrapport) in bokmål.
+
+Structured as Statsforvalteren's reports are: introduction, scope, method, the legal
+requirements with their basis, findings per requirement, deviations (avvik: rules of
+severity error with failing patients), remarks (merknader: severity warning), the
+requirements no extract can show (``ipaudit.manual_requirements``, each with an empty
+*Vurdering* column), the review sample and the data basis (file names with full SHA-256,
+row counts, as_of, period, profile, tool version), so a finding can be reproduced later.
+The page is self-contained (inline CSS, no script, no network), autoescaped, and printable
+on A4 with page numbers.
+
+The view reads the ``AuditResult`` only. A pseudonymised result is shown as it is: no name,
+journal text or original id is added. The review sample is either handed in (``SampleDraw``,
+drawn by the CLI among the real ids and then pseudonymised, exactly as ``ipaudit select``
+draws) or drawn here from the result with fixed, printed parameters (``DEFAULT_SAMPLE_SIZE``,
+``DEFAULT_SAMPLE_SEED``, stratified by unit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.resources
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+import polars as pl
+
+from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES
+from ipaudit.model import AuditResult, RuleSummary, Severity, Status
+from ipaudit.report import common
+from ipaudit.report.base import ReportView
+from ipaudit.review_sample import METHOD_TEXT, cohort_patients, reproduce_command, select_sample
+
+FILENAME = "ipaudit-tilsynsrapport.html"
+TEMPLATE = "supervision.html.j2"
+STYLESHEET = "supervision.css"
+DEFAULT_SAMPLE_SIZE = 30
+"""Patients drawn when no sample is handed in (all of them when the cohort is smaller)."""
+DEFAULT_SAMPLE_SEED = 1
+DEFAULT_STRATIFY = "unit"
+UNIT_LIMIT = 60
+"""Units listed in the scope table; the rest are summed in one row."""
+UNITS_PER_FINDING = 5
+"""Units named in the text under each requirement, those with the most failing patients first."""
+_SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
+
+#: What is not documented, per rule, as the start of a finding sentence ("… i 21 av 270 vurderte
+#: journaler"). A rule not listed gets the generic sentence of ``_finding_phrase``.
+FINDING_PHRASES: dict[str, str] = {
+    "IP00": "Behovet for individuell plan er ikke vurdert",
+    "IP01": "Det er ikke dokumentert at pasienten har fått informasjon om retten til individuell plan og koordinator",
+    "IP02": "Det er ikke dokumentert om pasienten fyller vilkårene for og ønsker individuell plan",
+    "IP03": "Det er ikke dokumentert at pasienten har samtykket før melding til kommunen eller planarbeid",
+    "IP04": "Det er ikke dokumentert at koordinator er oppnevnt, eller at pasienten ikke ønsker koordinator",
+    "IP05": "Koordinators navn er ikke dokumentert",
+    "IP06": "Det er ikke dokumentert melding til koordinerende enhet i kommunen innen fristen",
+    "IP07": "Det er ikke dokumentert at pasienten har fått veiledning om retten til å klage",
+    "IP08": "Det er ikke dokumentert at koordinator i kommunen tok første kontakt med pasienten innen fristen",
+    "IP09": "Epikrisen til fastlegen nevner ikke koordinator eller individuell plan",
+    "IP10": "Det er ikke dokumentert nytt samtykke etter bytte av koordinator",
+    "IP11": "Det er dokumentert individuelle planer fra mer enn én enhet",
+    "HB01": "Koordinators telefonnummer er ikke dokumentert",
+}
+
+
+@dataclass(frozen=True)
+class SampleDraw:
+    """A review sample (stikkprøve) and the arguments it was drawn with."""
+
+    patients: pl.DataFrame
+    """``review_sample.SAMPLE_SCHEMA`` rows (patient_id, unit, index_date), pseudonyms when pseudonymised."""
+    n: int
+    """Patients asked for."""
+    seed: int
+    stratify: str | None
+    on_real_ids: bool
+    """True when drawn among the real patient ids, as ``ipaudit select`` draws (then pseudonymised
+    if the result is); False when drawn here among the pseudonyms of a pseudonymised result."""
+
+    def pseudonymized(self, key: Any) -> SampleDraw:
+        """The same draw with every patient id replaced by its pseudonym (for the CLI)."""
+        from ipaudit.pseudonymize import pseudonymize_frame
+
+        return dataclasses.replace(self, patients=pseudonymize_frame(self.patients, key))
+
+
+def draw_sample(
+    result: AuditResult,
+    n: int | None = None,
+    seed: int = DEFAULT_SAMPLE_SEED,
+    stratify: str | None = DEFAULT_STRATIFY,
+) -> SampleDraw | None:
+    """The default review sample of ``result``: min(n, cohort) patients; None for an empty cohort."""
+    cohort = cohort_patients(result).height
+    if cohort == 0:
+        return None
+    size = min(n or DEFAULT_SAMPLE_SIZE, cohort)
+    return SampleDraw(
+        patients=select_sample(result, size, seed, stratify),
+        n=size,
+        seed=seed,
+        stratify=stratify,
+        on_real_ids=not result.pseudonymized,
+    )
+
+
+def _load_template(name: str) -> str:
+    """Template text from the package ``ipaudit.report_templates``, or from the checkout."""
+    try:
+        return importlib.resources.files("ipaudit.report_templates").joinpath(name).read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        return (_SOURCE_TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def command_markup(command: str) -> markupsafe.Markup:
+    """A shell command whose arguments never break inside ('--pseudonymize' stays whole when printed)."""
+    return markupsafe.Markup(" ").join(
+        markupsafe.Markup('<span class="arg">{}</span>').format(part) for part in command.split(" ")
+    )
+
+
+def environment() -> jinja2.Environment:
+    """Autoescape on, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load_template),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        date=common.fmt_date,
+        num=common.fmt_int,
+        pct=common.fmt_pct,
+        table_label=common.table_label,
+        parameter_parts=lambda item: common.parameter_parts(*item),
+        command=command_markup,
+    )
+    return env
+
+
+def with_values(text: str, parameters: Mapping[str, int]) -> str:
+    """Rule text with parameter names replaced by their values: 'Innen info_days dager' → 'Innen 14 dager'.
+
+    Where the name is not followed by its unit ('fra lookback_days før'), the unit is added.
+    """
+    if not text or not parameters:
+        return text
+    names = sorted(parameters, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b(\s+\w+)?")
+
+    def replace(match: re.Match[str]) -> str:
+        value = parameters[match.group(1)]
+        after = match.group(2) or ""
+        unit = common.PARAMETER_LABELS.get(match.group(1), ("", ""))[1]
+        if unit and after.strip() in ("før", "etter", ""):
+            return f"{value} {unit}{after}"
+        return f"{value}{after}"
+
+    return pattern.sub(replace, text)
+
+
+def _finding_phrase(rule: RuleSummary) -> str:
+    return FINDING_PHRASES.get(rule.meta.id, f"Kravet «{rule.meta.title}» er ikke oppfylt")
+
+
+def _share(part: int, whole: int) -> str:
+    return common.fmt_pct(part / whole) if whole else "–"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One rule as the report shows it: the requirement, its basis and what was found."""
+
+    summary: RuleSummary
+    number: str
+    """Section number under chapter 4 and 5, e.g. '4.2' / '5.2' share the '2'."""
+    applies_to: str
+    satisfied_by: str
+    due: str
+    counts: dict[str, int]
+    assessed: int
+    """pass + fail."""
+    own_population: bool
+    """IP00: the rule lists the patients it flags and has no share."""
+    finding: str
+    """The finding sentence for chapters 6 and 7 (empty when nothing fails)."""
+    text: str
+    """The short bokmål paragraph under chapter 5."""
+    units: str
+    """The units with failing patients: 'Medisinsk avdeling (8), DPS Nord (5), …', or empty."""
+
+    @property
+    def meta(self) -> Any:
+        return self.summary.meta
+
+
+def _count_text(n: int, one: str, many: str) -> str:
+    return f"{common.fmt_int(n)} {one if n == 1 else many}"
+
+
+def _rule_text(rule: RuleSummary, counts: dict[str, int], assessed: int, cohort: int, number: str) -> str:
+    """The paragraph under chapter 5 for one rule."""
+    fails, passes = counts["fail"], counts["pass"]
+    if rule.meta.population == "own":
+        if not fails:
+            return "Verktøyet fant ingen pasienter uten vurdering som oppfyller kriteriene."
+        return (
+            f"{_count_text(fails, 'pasient', 'pasienter')} uten noen vurdering av behovet for individuell plan "
+            f"oppfyller kriteriene i punkt 4.{number}. Regelen teller bare pasientene den finner, "
+            "og har derfor ingen andel."
+        )
+    applicable = sum(counts.values()) - counts["not_applicable"]
+    parts = [
+        f"Kravet gjelder {common.fmt_int(applicable)} av {_count_text(cohort, 'pasient', 'pasienter')} i kohorten."
+    ]
+    if assessed:
+        parts.append(
+            f"Av {common.fmt_int(assessed)} vurderte er {common.fmt_int(passes)} oppfylt og "
+            f"{common.fmt_int(fails)} ikke oppfylt ({common.fmt_pct(rule.compliance_rate)} oppfylt)."
+        )
+    elif applicable:
+        parts.append("Ingen kunne vurderes ennå.")
+    if counts["pending"]:
+        parts.append(f"For {common.fmt_int(counts['pending'])} er fristen ikke passert på revisjonsdatoen.")
+    if counts["waived"]:
+        parts.append(f"{common.fmt_int(counts['waived'])} er unntatt etter godkjent unntak.")
+    return " ".join(parts)
+
+
+def _unit_text(result: AuditResult, rule_id: str) -> str:
+    units = result.units
+    if units.height == 0 or not {"unit", "rule_id", "fail"} <= set(units.columns):
+        return ""
+    failing = (
+        units.filter((pl.col("rule_id") == rule_id) & (pl.col("fail") > 0))
+        .select(pl.col("unit").fill_null("Ukjent enhet"), "fail")
+        .sort(["fail", "unit"], descending=[True, False])
+    )
+    if failing.height == 0:
+        return ""
+    shown = [f"{unit} ({common.fmt_int(n)})" for unit, n in failing.head(UNITS_PER_FINDING).iter_rows()]
+    rest = failing.slice(UNITS_PER_FINDING)
+    if rest.height:
+        shown.append(
+            f"{_count_text(rest.height, 'annen enhet', 'andre enheter')} ({common.fmt_int(int(rest['fail'].sum()))})"
+        )
+    return ", ".join(shown)
+
+
+def requirements(result: AuditResult) -> list[Requirement]:
+    """Every rule of the run, in rule order, with its counts and texts."""
+    out = []
+    cohort = result.cohort_size
+    for number, rule in enumerate(result.rules, start=1):
+        counts = {s.value: int(rule.counts.get(s.value, 0)) for s in Status}
+        assessed = counts["pass"] + counts["fail"]
+        params = {**result.profile.parameters, **rule.parameters}
+        own = rule.meta.population == "own"
+        fails = counts["fail"]
+        if not fails:
+            finding = ""
+        elif own:
+            finding = (
+                f"Behovet for individuell plan er ikke vurdert for {_count_text(fails, 'pasient', 'pasienter')} "
+                "med lange døgnopphold eller kontakter ved flere enheter."
+            )
+        else:
+            finding = (
+                f"{_finding_phrase(rule)} i {common.fmt_int(fails)} av {common.fmt_int(assessed)} vurderte "
+                f"journaler ({_share(fails, assessed)})."
+            )
+        out.append(
+            Requirement(
+                summary=rule,
+                number=str(number),
+                applies_to=with_values(rule.meta.applies_to, params),
+                satisfied_by=with_values(rule.meta.satisfied_by, params),
+                due=with_values(rule.meta.due, params),
+                counts=counts,
+                assessed=assessed,
+                own_population=own,
+                finding=finding,
+                text=_rule_text(rule, counts, assessed, cohort, str(number)),
+                units=_unit_text(result, rule.meta.id),
+            )
+        )
+    return out
+
+
+def scope_units(result: AuditResult) -> tuple[list[tuple[str, int]], int, int]:
+    """(unit, cohort patients) for the largest units, and the count and patients of the rest."""
+    per_unit = cohort_patients(result).group_by("unit").len().sort(["len", "unit"], descending=[True, False])
+    shown = [(u, int(n)) for u, n in per_unit.head(UNIT_LIMIT).iter_rows()]
+    rest = per_unit.slice(UNIT_LIMIT)
+    return shown, rest.height, int(rest["len"].sum()) if rest.height else 0
+
+
+def audit_command(result: AuditResult) -> str:
+    """The ``ipaudit audit`` command that makes this report again (key and waiver files named, never shown)."""
+    profile = result.profile.name if result.profile.source == "innebygd" else result.profile.source
+    args = ["ipaudit", "audit", str(result.extract.location), "--as-of", result.as_of.isoformat(), "--profile", profile]
+    if result.period_from is not None:
+        args += ["--from", result.period_from.isoformat()]
+    if result.period_to != result.as_of:
+        args += ["--to", result.period_to.isoformat()]
+    args += ["--format", "supervision"]
+    if result.waivers:
+        args += ["--waivers", "UNNTAKSFIL"]
+    return shlex.join(args) + (" --pseudonymize NØKKELFIL" if result.pseudonymized else "")
+
+
+def _sample_rows(result: AuditResult, draw: SampleDraw) -> list[dict[str, Any]]:
+    """The sampled patients with the rules the tool found not fulfilled for each, in rule order."""
+    order = {r.meta.id: i for i, r in enumerate(result.rules)}
+    fails = result.results.filter(
+        pl.col("patient_id").is_in(draw.patients.get_column("patient_id").implode()) & (pl.col("status") == "fail")
+    ).select("patient_id", "rule_id")
+    failing: dict[str, list[str]] = {}
+    for patient_id, rule_id in fails.iter_rows():
+        failing.setdefault(patient_id, []).append(rule_id)
+    return [
+        {
+            "patient_id": patient_id,
+            "unit": unit,
+            "index_date": index_date,
+            "failing": ", ".join(sorted(failing.get(patient_id, []), key=lambda r: order.get(r, len(order)))),
+        }
+        for patient_id, unit, index_date in draw.patients.select("patient_id", "unit", "index_date").iter_rows()
+    ]
+
+
+def _sample_context(result: AuditResult, draw: SampleDraw | None) -> dict[str, Any]:
+    template = reproduce_command(
+        result, DEFAULT_SAMPLE_SIZE, DEFAULT_SAMPLE_SEED + 1, DEFAULT_STRATIFY, pseudonymized=result.pseudonymized
+    )
+    if draw is None:
+        return {"sample": None, "select_template": template}
+    if draw.on_real_ids:
+        command = reproduce_command(result, draw.n, draw.seed, draw.stratify, pseudonymized=result.pseudonymized)
+    else:
+        command = audit_command(result)
+    return {
+        "sample": draw,
+        "sample_rows": _sample_rows(result, draw),
+        "sample_method": METHOD_TEXT.get(draw.stratify, str(draw.stratify)),
+        "sample_command": command,
+        "select_template": template,
+    }
+
+
+def render_supervision(result: AuditResult, sample: SampleDraw | None = None) -> str:
+    """The whole supervision report as one HTML string; draws the default sample when none is given."""
+    draw = sample if sample is not None else draw_sample(result)
+    reqs = requirements(result)
+    units, other_units, other_patients = scope_units(result)
+    waivers: dict[str, list[Any]] = {"applied": [], "expired": [], "unused": []}
+    for w in result.waivers:
+        waivers.setdefault(w.state, []).append(w)
+    context = {
+        "r": result,
+        "requirements": reqs,
+        "deviations": [q for q in reqs if q.summary.severity is Severity.ERROR and q.counts["fail"]],
+        "remarks": [q for q in reqs if q.summary.severity is Severity.WARNING and q.counts["fail"]],
+        "manual": MANUAL_REQUIREMENTS,
+        "sources": SOURCES,
+        "units": units,
+        "other_units": other_units,
+        "other_patients": other_patients,
+        "unit_count": len(units) + other_units,
+        "period": common.period_text(result),
+        "profile": common.profile_text(result.profile),
+        "suspensions": [common.suspension_text(s) for s in result.profile.suspensions],
+        "generated": common.fmt_datetime(result.generated_at),
+        "audit_command": audit_command(result),
+        "waivers": waivers,
+        "rejected_total": result.rejected.height,
+        "statuses": [s.value for s in Status],
+        "css": markupsafe.Markup(_load_template(STYLESHEET)),  # our file, not data
+        **_sample_context(result, draw),
+    }
+    return environment().get_template(TEMPLATE).render(context)
+
+
+class SupervisionView(ReportView):
+    """The supervision report (``--format supervision``)."""
+
+    format = "supervision"
+    filenames = (FILENAME,)
+
+    def __init__(self, sample: SampleDraw | None = None):
+        self.sample = sample
+        """A sample drawn by the caller (the CLI draws among the real ids before pseudonymising);
+        None: the view draws the default sample from the result."""
+
+    def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
+        targets[FILENAME].write_text(render_supervision(result, self.sample), encoding="utf-8")
