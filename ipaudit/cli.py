@@ -95,17 +95,34 @@ def main() -> None:
     """Revisjon av dokumentasjon om individuell plan (IP) og koordinator i journaluttrekk."""
 
 
+def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every auditing command shares: the standard, the date, the period, waivers."""
+    options = [
+        click.option(
+            "--profile",
+            default="national",
+            show_default=True,
+            help="Profilnavn (national, unn, helse-bergen) eller sti til en .toml-fil.",
+        ),
+        click.option(
+            "--as-of", "as_of", type=DATE, help="Revisjonsdato; rader datert senere brukes ikke. Standard: i dag."
+        ),
+        click.option("--from", "period_from", type=DATE, help="Første vurderingsdato som tas med."),
+        click.option(
+            "--to", "period_to", type=DATE, help="Siste vurderingsdato som tas med (standard: revisjonsdatoen)."
+        ),
+        click.option(
+            "--waivers", "waivers_file", type=click.Path(path_type=Path), help="TOML-fil med godkjente unntak."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("extract", type=click.Path(path_type=Path))
-@click.option(
-    "--profile",
-    default="national",
-    show_default=True,
-    help="Profilnavn (national, unn, helse-bergen) eller sti til en .toml-fil.",
-)
-@click.option("--as-of", "as_of", type=DATE, help="Revisjonsdato; rader datert senere brukes ikke. Standard: i dag.")
-@click.option("--from", "period_from", type=DATE, help="Første vurderingsdato som tas med.")
-@click.option("--to", "period_to", type=DATE, help="Siste vurderingsdato som tas med (standard: revisjonsdatoen).")
+@_audit_settings
 @click.option(
     "--format",
     "formats",
@@ -121,7 +138,6 @@ def main() -> None:
     show_default=True,
     help="Mappen rapportene skrives til.",
 )
-@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path), help="TOML-fil med godkjente unntak.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
@@ -357,11 +373,7 @@ def _load_key(path: Path) -> Any:
 @click.option(
     "--stratify", type=click.Choice(["unit"]), help="Fordel utvalget på enheter (proporsjonalt, minst én per enhet)."
 )
-@click.option("--profile", default="national", show_default=True, help="Profilnavn eller sti til en .toml-fil.")
-@click.option("--as-of", "as_of", type=DATE, help="Revisjonsdato. Standard: i dag.")
-@click.option("--from", "period_from", type=DATE, help="Første vurderingsdato som tas med.")
-@click.option("--to", "period_to", type=DATE, help="Siste vurderingsdato som tas med.")
-@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path), help="TOML-fil med godkjente unntak.")
+@_audit_settings
 @click.option(
     "--out",
     "out_dir",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ipaudit.checks.base import CheckContext, finish
+from ipaudit.checks.base import CheckContext, every_coordinator_row
 from ipaudit.model import RuleMeta, Severity
 
 RULE = RuleMeta(
@@ -29,42 +29,10 @@ def valid_phone(phone: pl.Expr) -> pl.Expr:
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """pass when every coordinator row has a phone with 8 digits; not_applicable without a coordinator."""
-    per_patient = (
-        ctx.coordinators.with_columns(valid_phone(pl.col("phone")).alias("ok"))
-        .group_by("patient_id")
-        .agg(
-            pl.len().alias("rows"),
-            (~pl.col("ok")).sum().alias("bad"),
-            pl.col("source_row").filter(~pl.col("ok")).sort().cast(pl.String).str.join(", ").alias("where"),
-        )
-    )
-    frame = ctx.cohort.select("patient_id").join(per_patient, on="patient_id", how="left")
-    status = (
-        pl.when(pl.col("rows").is_null())
-        .then(pl.lit("not_applicable"))
-        .when(pl.col("bad") == 0)
-        .then(pl.lit("pass"))
-        .otherwise(pl.lit("fail"))
-    )
-    message = (
-        pl.when(pl.col("rows").is_null())
-        .then(pl.lit("Ikke aktuelt: ingen koordinator oppnevnt."))
-        .when(pl.col("bad") == 0)
-        .then(pl.lit("Telefonnummer dokumentert for alle koordinatorer."))
-        .otherwise(
-            pl.format(
-                "{} av {} koordinatorrader mangler gyldig telefonnummer (rad {} i koordinatortabellen).",
-                pl.col("bad"),
-                pl.col("rows"),
-                pl.col("where"),
-            )
-        )
-    )
-    return finish(
-        frame.with_columns(
-            status.alias("status"),
-            message.alias("message"),
-            pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
-            pl.lit(None, dtype=pl.Date).alias("due_date"),
-        )
+    return every_coordinator_row(
+        ctx,
+        valid_phone(pl.col("phone")),
+        not_applicable="Ikke aktuelt: ingen koordinator oppnevnt.",
+        passed=pl.lit("Telefonnummer dokumentert for alle koordinatorer."),
+        lacking="mangler gyldig telefonnummer",
     )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ipaudit.checks.base import CheckContext, finish
+from ipaudit.checks.base import CheckContext, every_coordinator_row
 from ipaudit.model import RuleMeta, Severity
 
 RULE = RuleMeta(
@@ -34,42 +34,10 @@ def has_real_name(name: pl.Expr) -> pl.Expr:
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """pass when every coordinator row has a real name; not_applicable without a coordinator."""
-    per_patient = (
-        ctx.coordinators.with_columns(has_real_name(pl.col("name")).alias("named"))
-        .group_by("patient_id")
-        .agg(
-            pl.len().alias("rows"),
-            (~pl.col("named")).sum().alias("unnamed"),
-            pl.col("source_row").filter(~pl.col("named")).sort().cast(pl.String).str.join(", ").alias("where"),
-        )
-    )
-    frame = ctx.cohort.select("patient_id").join(per_patient, on="patient_id", how="left")
-    status = (
-        pl.when(pl.col("rows").is_null())
-        .then(pl.lit("not_applicable"))
-        .when(pl.col("unnamed") == 0)
-        .then(pl.lit("pass"))
-        .otherwise(pl.lit("fail"))
-    )
-    message = (
-        pl.when(pl.col("rows").is_null())
-        .then(pl.lit("Ikke aktuelt: ingen koordinator oppnevnt (se IP04)."))
-        .when(pl.col("unnamed") == 0)
-        .then(pl.format("Navn dokumentert for alle koordinatorer ({}).", pl.col("rows")))
-        .otherwise(
-            pl.format(
-                "{} av {} koordinatorrader mangler et reelt navn (rad {} i koordinatortabellen).",
-                pl.col("unnamed"),
-                pl.col("rows"),
-                pl.col("where"),
-            )
-        )
-    )
-    return finish(
-        frame.with_columns(
-            status.alias("status"),
-            message.alias("message"),
-            pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
-            pl.lit(None, dtype=pl.Date).alias("due_date"),
-        )
+    return every_coordinator_row(
+        ctx,
+        has_real_name(pl.col("name")),
+        not_applicable="Ikke aktuelt: ingen koordinator oppnevnt (se IP04).",
+        passed=pl.format("Navn dokumentert for alle koordinatorer ({}).", pl.col("rows")),
+        lacking="mangler et reelt navn",
     )

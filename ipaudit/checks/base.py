@@ -90,3 +90,53 @@ def evidence_ids(evidence: pl.DataFrame, kind: str, where: pl.Expr | None = None
             pl.col("doc_date").min().alias("first_date"),
         )
     )
+
+
+def every_coordinator_row(
+    ctx: CheckContext, ok: pl.Expr, *, not_applicable: str, passed: pl.Expr, lacking: str
+) -> pl.DataFrame:
+    """A result per cohort patient from a per-row test of the patient's coordinators.
+
+    pass when ``ok`` holds for every coordinator row, fail naming how many rows (and which
+    source rows) do not, not_applicable without a coordinator. ``passed`` may use the
+    column ``rows``; ``lacking`` completes "N av M koordinatorrader …".
+    """
+    per_patient = (
+        ctx.coordinators.with_columns(ok.alias("ok"))
+        .group_by("patient_id")
+        .agg(
+            pl.len().alias("rows"),
+            (~pl.col("ok")).sum().alias("bad"),
+            pl.col("source_row").filter(~pl.col("ok")).sort().cast(pl.String).str.join(", ").alias("where"),
+        )
+    )
+    frame = ctx.cohort.select("patient_id").join(per_patient, on="patient_id", how="left")
+    status = (
+        pl.when(pl.col("rows").is_null())
+        .then(pl.lit(Status.NOT_APPLICABLE.value))
+        .when(pl.col("bad") == 0)
+        .then(pl.lit(Status.PASS.value))
+        .otherwise(pl.lit(Status.FAIL.value))
+    )
+    message = (
+        pl.when(pl.col("rows").is_null())
+        .then(pl.lit(not_applicable))
+        .when(pl.col("bad") == 0)
+        .then(passed)
+        .otherwise(
+            pl.format(
+                f"{{}} av {{}} koordinatorrader {lacking} (rad {{}} i koordinatortabellen).",
+                pl.col("bad"),
+                pl.col("rows"),
+                pl.col("where"),
+            )
+        )
+    )
+    return finish(
+        frame.with_columns(
+            status.alias("status"),
+            message.alias("message"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
+            pl.lit(None, dtype=pl.Date).alias("due_date"),
+        )
+    )

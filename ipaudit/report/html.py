@@ -39,7 +39,7 @@ UNIT_LIMIT = 500
 _SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
 
 
-def _load_template(name: str) -> str:
+def load_template(name: str) -> str:
     """Template text from the package ``ipaudit.report_templates`` (the installed wheel or
     an editable install); from ``report_templates/`` beside the package in a plain checkout.
     """
@@ -54,7 +54,7 @@ def _load_template(name: str) -> str:
 def environment() -> jinja2.Environment:
     """The Jinja2 environment: autoescape on, undefined names are errors."""
     env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_load_template),
+        loader=jinja2.FunctionLoader(load_template),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -221,7 +221,7 @@ def render_html(
         "findings_total": sum(
             r.counts.get(s, 0) for r in result.rules for s in common.LISTED_STATUSES
         ),
-        "css": markupsafe.Markup(_load_template("report.css")),  # our file, not data
+        "css": markupsafe.Markup(load_template("report.css")),  # our file, not data
     }
     return environment().get_template(TEMPLATE).render(context)
 

@@ -19,7 +19,6 @@ draws) or drawn here from the result with fixed, printed parameters (``DEFAULT_S
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources
 import re
 import shlex
 from collections.abc import Mapping
@@ -33,7 +32,7 @@ import polars as pl
 
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES
 from ipaudit.model import AuditResult, RuleSummary, Severity, Status
-from ipaudit.report import common
+from ipaudit.report import common, html
 from ipaudit.report.base import ReportView
 from ipaudit.review_sample import METHOD_TEXT, cohort_patients, reproduce_command, select_sample
 
@@ -48,7 +47,6 @@ UNIT_LIMIT = 60
 """Units listed in the scope table; the rest are summed in one row."""
 UNITS_PER_FINDING = 5
 """Units named in the text under each requirement, those with the most failing patients first."""
-_SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
 
 #: What is not documented, per rule, as the start of a finding sentence ("… i 21 av 270 vurderte
 #: journaler"). A rule not listed gets the generic sentence of ``_finding_phrase``.
@@ -110,14 +108,6 @@ def draw_sample(
     )
 
 
-def _load_template(name: str) -> str:
-    """Template text from the package ``ipaudit.report_templates``, or from the checkout."""
-    try:
-        return importlib.resources.files("ipaudit.report_templates").joinpath(name).read_text(encoding="utf-8")
-    except ModuleNotFoundError:
-        return (_SOURCE_TEMPLATES / name).read_text(encoding="utf-8")
-
-
 def command_markup(command: str) -> markupsafe.Markup:
     """A shell command whose arguments never break inside ('--pseudonymize' stays whole when printed)."""
     return markupsafe.Markup(" ").join(
@@ -126,22 +116,10 @@ def command_markup(command: str) -> markupsafe.Markup:
 
 
 def environment() -> jinja2.Environment:
-    """Autoescape on, undefined names are errors."""
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_load_template),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        date=common.fmt_date,
-        num=common.fmt_int,
-        pct=common.fmt_pct,
-        table_label=common.table_label,
-        parameter_parts=lambda item: common.parameter_parts(*item),
-        command=command_markup,
-    )
+    """The HTML report's environment (autoescape on, undefined names are errors, the same
+    filters), plus the filter that lays out a command line."""
+    env = html.environment()
+    env.filters.update(command=command_markup)
     return env
 
 
@@ -382,7 +360,7 @@ def render_supervision(result: AuditResult, sample: SampleDraw | None = None) ->
         "waivers": waivers,
         "rejected_total": result.rejected.height,
         "statuses": [s.value for s in Status],
-        "css": markupsafe.Markup(_load_template(STYLESHEET)),  # our file, not data
+        "css": markupsafe.Markup(html.load_template(STYLESHEET)),  # our file, not data
         **_sample_context(result, draw),
     }
     return environment().get_template(TEMPLATE).render(context)

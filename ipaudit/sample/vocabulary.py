@@ -10,6 +10,8 @@ Windows-1252.
 
 from __future__ import annotations
 
+from ipaudit.extract.vocabulary import DOC_TYPE_TITLES
+
 #: table -> (file name in the extract directory, sheet name in the workbook, headers)
 TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "patients": (
@@ -188,18 +190,14 @@ PROFESSIONS = ("Lege", "Overlege", "Sykepleier", "Psykolog", "Sosionom", "Fysiot
 SIGNED_STATUSES = ("Godkjent", "Signert", "Ferdigstilt", "Godkjent", "")
 DRAFT_STATUSES = ("Kladd", "kladd", "Utkast", "UFULLSTENDIG")
 
-#: How each document type is written in the Dokumenttype column: mostly titles, some codes.
+#: How each document type is written in the Dokumenttype column: the titles the reader knows
+#: (extract-format.md), and for some types a variant in other case.
+#: OTHER: titles the reader maps to no code.
 TYPE_TITLES: dict[str, tuple[str, ...]] = {
-    "INFO_IP": ("Informasjon om individuell plan og koordinator", "Informasjon om IP"),
-    "SAMTYKKE": ("Samtykke", "Samtykke individuell plan", "Samtykke til melding til kommunen"),
-    "MELDING_KE": (
-        "Melding om behov for individuell plan og koordinator",
-        "Melding til koordinerende enhet",
-    ),
-    "IP_PLAN": ("Individuell plan", "Individuell plan (og koordinator) FE"),
-    "KLAGEVEILEDNING": ("Klageveiledning", "Orientering om klagerett"),
-    "EPIKRISE": ("Epikrise", "EPIKRISE"),
-    "JOURNALNOTAT": ("Journalnotat", "Notat", "journalnotat"),
+    **{
+        code: titles + {"EPIKRISE": ("EPIKRISE",), "JOURNALNOTAT": ("journalnotat",)}.get(code, ())
+        for code, titles in DOC_TYPE_TITLES.items()
+    },
     "OTHER": ("Poliklinisk notat", "Telefonnotat", "Henvisning", "Innkomstjournal"),
 }
 #: The Tittel column (free text, never read by the rules).
