@@ -149,6 +149,17 @@ CASES = [
         message="dekker ikke melding til kommunen",
     ),
     Case(
+        "IP03 notice and plan on the same day: the notice is the first action",
+        "IP03",
+        "fail",
+        [
+            {"document_id": "A", "doc_type": "SAMTYKKE", "doc_date": days(1), "consent_scope": ["ip"]},
+            {"document_id": "B", "doc_type": "IP_PLAN", "doc_date": days(3)},
+            {"document_id": "C", "doc_type": "MELDING_KE", "doc_date": days(3)},
+        ],
+        message="dekker ikke melding til kommunen",
+    ),
+    Case(
         "IP03 scope without melding_kommune is fine before a plan",
         "IP03",
         "pass",

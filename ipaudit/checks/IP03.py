@@ -37,9 +37,11 @@ _ACTIONS = ("MELDING_KE", "IP_PLAN")
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """Consent evidence on or before the first action (or by the due date with no action)."""
     consent = ctx.evidence.filter(pl.col("kind") == "SAMTYKKE")
+    # On a day with both a notice and a plan the notice is the first action: it is the one
+    # whose consent must cover melding til kommunen.
     first_action = (
         ctx.documents.filter(pl.col("doc_type").is_in(_ACTIONS))
-        .sort("patient_id", "doc_date", "document_id")
+        .sort("patient_id", "doc_date", pl.col("doc_type") != "MELDING_KE", "document_id")
         .group_by("patient_id", maintain_order=True)
         .first()
         .select(
