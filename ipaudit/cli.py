@@ -209,7 +209,10 @@ def audit(
         click.echo("Rapporter:")
         for path in written:
             click.echo(f"  {path}")
-    return EXIT_FAILING if failing_at_or_above(result, fail_on) else EXIT_OK
+    from ipaudit.model import Severity
+
+    failing = fail_on != "never" and result.fails_at_or_above(Severity(fail_on))
+    return EXIT_FAILING if failing else EXIT_OK
 
 
 def _read_with_progress(extract: Path, read: Callable[..., Any], *, show: bool) -> Any:
@@ -265,17 +268,6 @@ def _audit_with_history(
         result = dataclasses.replace(result, results=comparison.annotate(result.results), history=comparison)
         written = write_reports(result, out_dir, wanted, supervision_sample=sample)
     return result, written
-
-
-def failing_at_or_above(result: Any, fail_on: str) -> bool:
-    """True when a (not waived) fail has the given severity or a higher one."""
-    import polars as pl
-
-    if fail_on == "never":
-        return False
-    severities = ["error"] if fail_on == "error" else ["error", "warning"]
-    fails = result.results.filter((pl.col("status") == "fail") & pl.col("severity").is_in(severities))
-    return fails.height > 0
 
 
 def _formats(text: str, known: tuple[str, ...]) -> list[str]:
@@ -400,17 +392,19 @@ def select_command(
     """Trekk en stikkprøve av kohortens pasienter til journalgjennomgang (Excel-arbeidsbok)."""
     from ipaudit.engine import audit as run_audit
     from ipaudit.extract import read_extract
+    from ipaudit.lock import run_lock
     from ipaudit.pseudonymize import pseudonymize_frame, pseudonymize_result
     from ipaudit.review_sample import REVIEW_FILENAME, select_sample, write_review_workbook
 
     options = _options(profile, as_of, period_from, period_to, waivers_file)
     key = _load_key(key_file) if key_file else None
-    result = run_audit(read_extract(extract), options)
-    # Drawn on the real ids, then pseudonymised: the key holder redraws exactly the same patients.
-    sample = select_sample(result, n, seed, stratify)
-    if key is not None:
-        result, sample = pseudonymize_result(result, key), pseudonymize_frame(sample, key)
-    path = write_review_workbook(sample, result, out_dir / REVIEW_FILENAME, n=n, seed=seed, stratify=stratify)
+    with run_lock(out_dir):
+        result = run_audit(read_extract(extract), options)
+        # Drawn on the real ids, then pseudonymised: the key holder redraws exactly the same patients.
+        sample = select_sample(result, n, seed, stratify)
+        if key is not None:
+            result, sample = pseudonymize_result(result, key), pseudonymize_frame(sample, key)
+        path = write_review_workbook(sample, result, out_dir / REVIEW_FILENAME, n=n, seed=seed, stratify=stratify)
     click.echo(f"Stikkprøve på {sample.height} av {result.cohort_size} pasienter skrevet til {path}")
     return EXIT_OK
 

@@ -7,7 +7,7 @@ an ``AuditResult`` that every view renders as it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -16,6 +16,7 @@ from ipaudit import __version__
 from ipaudit.checks import registry
 from ipaudit.checks.base import CheckContext
 from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
+from ipaudit.extract.vocabulary import DRAFT_STATUSES
 from ipaudit.model import (
     CHECK_RESULT_SCHEMA,
     RESULT_SCHEMA,
@@ -30,7 +31,6 @@ from ipaudit.phrases import non_negated_match
 from ipaudit.profile import Profile
 from ipaudit.waivers import Waiver, apply_waivers
 
-UNSIGNED_STATUSES = ("kladd", "utkast", "ufullstendig", "draft")
 TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
 UNKNOWN_UNIT = "Ukjent enhet"
 
@@ -111,7 +111,7 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
     cohort = _cohort(tables["assessments"], options.period_from, period_to)
     cohort = cohort.with_columns(
         (pl.col("index_date") - pl.duration(days=params["lookback_days"])).alias("window_start"),
-        _suspension_column(options.profile, "ip-right").alias("ip_right_suspension"),
+        suspended_by(options.profile, {"ip-right"}).alias("ip_right_suspension"),
     )
     cohort = cohort.join(_documented_values(tables["assessments"], cohort), on="patient_id", how="left")
     cohort = cohort.sort("patient_id")
@@ -122,7 +122,7 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
         .join(window, on="patient_id", how="inner")
         .filter(
             pl.col("doc_date").is_between(pl.col("window_start"), pl.lit(as_of)),
-            ~pl.col("status").str.strip_chars().str.to_lowercase().is_in(UNSIGNED_STATUSES).fill_null(False),
+            ~pl.col("status").str.strip_chars().str.to_lowercase().is_in(DRAFT_STATUSES).fill_null(False),
         )
     )
     evidence = _evidence(documents, options.profile.patterns)
@@ -141,7 +141,6 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
         documents=documents.drop("text", "window_start"),
         evidence=evidence,
         coordinators=coordinators,
-        has_coordinators=extract.has("coordinators"),
         tables=tables,
         present_tables=frozenset(extract.tables),
     )
@@ -192,13 +191,15 @@ def _documented_values(assessments: pl.DataFrame, cohort: pl.DataFrame) -> pl.Da
     )
 
 
-def _suspension_column(profile: Profile, tag: str) -> pl.Expr:
-    """The name of the suspension with ``tag`` that covers the index date, else null."""
+def suspended_by(profile: Profile, tags: Collection[str]) -> pl.Expr:
+    """Per index date: the message of the first suspension with one of ``tags`` that covers
+    it (``Suspension.message``), else null. The one place suspensions are matched to dates:
+    the engine suspends whole rules with it, IP07 its branch (b)."""
     expr: pl.Expr = pl.lit(None, dtype=pl.String)
     for suspension in reversed(profile.suspensions):
-        if tag in suspension.tags:
+        if suspension.tags & set(tags):
             covered = pl.col("index_date").is_between(pl.lit(suspension.start), pl.lit(suspension.end))
-            expr = pl.when(covered).then(pl.lit(suspension.name)).otherwise(expr)
+            expr = pl.when(covered).then(pl.lit(suspension.message())).otherwise(expr)
     return expr
 
 
@@ -250,10 +251,8 @@ def _run_rule(meta: RuleMeta, check, ctx: CheckContext, profile: Profile) -> tup
     if meta.population == "cohort":
         _assert_one_per_patient(meta.id, frame, ctx.cohort)
         frame = _suspend(meta, frame, ctx, profile)
-    note = None
-    if meta.id == "IP07" and not ctx.has_coordinators:
-        note = "Gren (c) er slått av: uttrekket mangler tabellen coordinators."
-    return frame, note
+    notes = [note for table, note in meta.limited_without if table not in ctx.present_tables]
+    return frame, " ".join(notes) or None
 
 
 def _assert_one_per_patient(rule_id: str, frame: pl.DataFrame, cohort: pl.DataFrame) -> None:
@@ -268,26 +267,20 @@ def _assert_one_per_patient(rule_id: str, frame: pl.DataFrame, cohort: pl.DataFr
 
 
 def _suspend(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext, profile: Profile) -> pl.DataFrame:
-    """Rules tagged like a suspension are not_applicable for index dates inside it."""
-    for suspension in profile.suspensions:
-        if not (suspension.tags & meta.tags):
-            continue
-        covered = ctx.cohort.filter(
-            pl.col("index_date").is_between(pl.lit(suspension.start), pl.lit(suspension.end))
-        ).get_column("patient_id")
-        if covered.len() == 0:
-            continue
-        message = (
-            f"Ikke aktuelt: vurderingsdatoen er i perioden «{suspension.name}» "
-            f"({suspension.start:%d.%m.%Y}–{suspension.end:%d.%m.%Y})."
-        )
-        inside = pl.col("patient_id").is_in(covered.implode())
-        frame = frame.with_columns(
+    """A rule tagged like a suspension is not_applicable for index dates inside it."""
+    if not any(s.tags & meta.tags for s in profile.suspensions):
+        return frame
+    suspended = ctx.cohort.select("patient_id", suspended_by(profile, meta.tags).alias("_suspension"))
+    inside = pl.col("_suspension").is_not_null()
+    return (
+        frame.join(suspended, on="patient_id", how="left", maintain_order="left")
+        .with_columns(
             pl.when(inside).then(pl.lit(Status.NOT_APPLICABLE.value)).otherwise("status").alias("status"),
-            pl.when(inside).then(pl.lit(message)).otherwise("message").alias("message"),
+            pl.when(inside).then(pl.col("_suspension")).otherwise("message").alias("message"),
             pl.when(inside).then(pl.lit(None, dtype=pl.Date)).otherwise("due_date").alias("due_date"),
         )
-    return frame
+        .drop("_suspension")
+    )
 
 
 def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -> pl.DataFrame:
@@ -335,7 +328,6 @@ def _patient_units(ctx: CheckContext) -> pl.DataFrame:
 def _summary(rule_id: str, all_counts: dict[tuple[str, str], int], profile: Profile, note: str | None) -> RuleSummary:
     meta = registry()[rule_id].meta
     counts = {s.value: all_counts.get((rule_id, s.value), 0) for s in Status}
-    decided = counts["pass"] + counts["fail"]
     loosened = tuple(
         f"Parameteren {name} er satt til {value} dager, løsere enn {base} i profilen {parent}."
         for name, (parent, base, value) in profile.loosened.items()
@@ -346,9 +338,7 @@ def _summary(rule_id: str, all_counts: dict[tuple[str, str], int], profile: Prof
         severity=profile.severities.get(rule_id, meta.severity),
         parameters={name: profile.parameters[name] for name in meta.parameters},
         counts=counts,
-        # A rule that chooses its own population (IP00 lists only the patients it flags) has no
-        # meaningful rate: its count of findings is the figure.
-        compliance_rate=counts["pass"] / decided if decided and meta.population == "cohort" else None,
+        compliance_rate=meta.rate(counts["pass"], counts["fail"]),
         note=note,
         loosened=loosened,
     )
@@ -357,12 +347,14 @@ def _summary(rule_id: str, all_counts: dict[tuple[str, str], int], profile: Prof
 def _units(results: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """Per unit and rule: counts per status and the compliance rate."""
     order = {rule_id: i for i, rule_id in enumerate(profile.rules)}
+    # The same rate as RuleMeta.rate: none for a rule that chooses its own population.
+    cohort_rules = [r for r in profile.rules if registry()[r].meta.population == "cohort"]
     statuses = [s.value for s in Status]
     frame = (
         results.group_by("unit", "rule_id")
         .agg(*(pl.col("status").eq(s).sum().cast(pl.Int64).alias(s) for s in statuses))
         .with_columns(
-            pl.when(pl.col("pass") + pl.col("fail") > 0)
+            pl.when((pl.col("pass") + pl.col("fail") > 0) & pl.col("rule_id").is_in(cohort_rules))
             .then(pl.col("pass") / (pl.col("pass") + pl.col("fail")))
             .otherwise(None)
             .alias("compliance_rate"),

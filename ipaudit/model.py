@@ -116,7 +116,20 @@ class RuleMeta:
     """One sentence in bokmål: the deadline, where the rule has one."""
     population: str = "cohort"
     """'cohort': exactly one result per cohort patient. 'own': the rule chooses its own
-    population (IP00: at-risk patients without any assessment)."""
+    population (IP00: at-risk patients without any assessment) and has no compliance rate."""
+    evidence_kind: str = "document"
+    """Which table the ids in ``evidence`` come from: 'document', 'episode' or 'assessment'
+    (pseudonymisation keys each kind in its own namespace)."""
+    limited_without: tuple[tuple[str, str], ...] = ()
+    """(optional table, bokmål note) pairs: the rule still runs without the table, but limited,
+    and the report says how."""
+
+    def rate(self, passed: int, failed: int) -> float | None:
+        """The compliance rate pass / (pass + fail); None when nothing was decided or the rule
+        chooses its own population (it lists only the patients it flags, so the rate would
+        always be 0)."""
+        decided = passed + failed
+        return passed / decided if decided and self.population == "cohort" else None
 
 
 @dataclass(frozen=True)
@@ -130,9 +143,11 @@ class Suspension:
     tags: frozenset[str]
     basis: str = ""
 
-    def covers(self, day: dt.date) -> bool:
-        """True when ``day`` lies in the suspension, both ends included."""
-        return self.start <= day <= self.end
+    def message(self) -> str:
+        """Why a rule or branch is not_applicable for an index date inside the suspension."""
+        return (
+            f"Ikke aktuelt: vurderingsdatoen er i perioden «{self.name}» ({self.start:%d.%m.%Y}–{self.end:%d.%m.%Y})."
+        )
 
 
 @dataclass(frozen=True)
@@ -227,3 +242,9 @@ class AuditResult:
     def failing(self) -> pl.DataFrame:
         """The results that are not pass (what the findings lists show)."""
         return self.results.filter(pl.col("status") != Status.PASS.value)
+
+    def fails_at_or_above(self, severity: Severity) -> bool:
+        """True when a result (not waived) fails with ``severity`` or a more serious one."""
+        severities = [Severity.ERROR.value] if severity is Severity.ERROR else [s.value for s in Severity]
+        failing = self.results.filter((pl.col("status") == Status.FAIL.value) & pl.col("severity").is_in(severities))
+        return failing.height > 0

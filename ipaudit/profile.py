@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from ipaudit.checks import PARAMETERS, catalogue
 from ipaudit.errors import InputError
 from ipaudit.model import Severity, Suspension
 
@@ -50,8 +51,6 @@ class Profile:
 
 def load_profile(spec: str) -> Profile:
     """Load a built-in profile by name, or a profile file by path."""
-    from ipaudit.checks import catalogue
-
     known_rules = {meta.id for meta in catalogue()}
     path = Path(spec)
     if spec in BUILTIN:
@@ -110,8 +109,6 @@ def _resolve(
             parent_raw = _read_file(Path(parent_spec))
             parent_source, parent_dir = parent_spec, Path(parent_spec).parent
         parent = _resolve(parent_raw, parent_source, parent_dir, known_rules, seen + (parent_spec,))
-        if parent_source == "innebygd":
-            parent = _renamed(parent, parent_spec)
 
     name = raw.get("name", Path(source).stem if source != "innebygd" else "ukjent")
     if not isinstance(name, str) or not name.strip():
@@ -152,8 +149,6 @@ def _resolve(
     params_raw = raw.get("parameters", {})
     if not isinstance(params_raw, dict):
         raise fail("parameters", "må være en tabell")
-    from ipaudit.checks import PARAMETERS
-
     for pname, value in params_raw.items():
         if pname not in PARAMETERS:
             raise fail(
@@ -205,26 +200,13 @@ def _resolve(
         title=title if isinstance(title, str) else name,
         source=source,
         extends=chain,
-        rules=tuple(r.id for r in catalogue_order() if r.id in enabled),
+        rules=tuple(meta.id for meta in catalogue() if meta.id in enabled),
         severities=severities,
         parameters=parameters,
         patterns={k: tuple(v) for k, v in patterns.items()},
         suspensions=tuple(suspensions),
         loosened=loosened,
     )
-
-
-def catalogue_order() -> list[Any]:
-    """All rule metas in catalogue order (IP00…IP11, then regional ones)."""
-    from ipaudit.checks import catalogue
-
-    return catalogue()
-
-
-def _renamed(profile: Profile, name: str) -> Profile:
-    if profile.name == name:
-        return profile
-    return Profile(**{**profile.__dict__, "name": name})
 
 
 def _check_regex(pattern: str, fail: Any, key: str) -> None:

@@ -58,9 +58,6 @@ NAMESPACES: dict[str, tuple[str, str, str, str]] = {
     "episode": ("K-", "episode:", "episodes", "episode_id"),
     "assessment": ("V-", "assessment:", "assessments", "assessment_id"),
 }
-#: What kind of id each rule's evidence holds; every other rule cites document ids.
-EVIDENCE_KIND: dict[str, str] = {"IP00": "episode", "IP02": "assessment"}
-DEFAULT_EVIDENCE_KIND = "document"
 
 PSEUDONYM_PATTERN = re.compile(r"^(P|D|K|V)-[0-9a-f]{12}$")
 _NATIONAL_ID = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
@@ -184,7 +181,11 @@ def pseudonymize_frame(
 
 def _pseudonymize_evidence(results: pl.DataFrame, key: Key | bytes) -> pl.Series:
     """The evidence column with every id keyed in the namespace of the rule that cited it."""
-    kinds = pl.col("rule_id").replace_strict(EVIDENCE_KIND, default=DEFAULT_EVIDENCE_KIND, return_dtype=pl.String)
+    from ipaudit.checks import registry
+
+    # Each rule says in its metadata which table its evidence ids come from.
+    evidence_kind = {rule_id: rule.meta.evidence_kind for rule_id, rule in registry().items()}
+    kinds = pl.col("rule_id").replace_strict(evidence_kind, default="document", return_dtype=pl.String)
     frame = results.select(pl.int_range(pl.len()).alias("_row"), kinds.alias("_kind"), "evidence")
     parts: list[pl.DataFrame] = []
     for (kind,), part in frame.group_by("_kind"):
@@ -223,7 +224,7 @@ def _scrub_rejected(rejected: pl.DataFrame) -> pl.DataFrame:
 def pseudonymize_result(result: AuditResult, key: Key | bytes) -> AuditResult:
     """The same result with no patient id, evidence id, national id or person's name in it.
 
-    Sets ``AuditResult.pseudonymized = True`` where the model has that field.
+    Sets ``AuditResult.pseudonymized = True``.
     """
     results = result.results
     known_ids = set(results.get_column("patient_id").drop_nulls().unique().to_list())
@@ -247,23 +248,9 @@ def pseudonymize_result(result: AuditResult, key: Key | bytes) -> AuditResult:
         )
         for w in result.waivers
     )
-    changes: dict[str, object] = {
-        "results": results,
-        "waivers": waivers,
-        "rejected": _scrub_rejected(result.rejected),
-    }
-    if "pseudonymized" in {f.name for f in dataclasses.fields(AuditResult)}:
-        changes["pseudonymized"] = True
-    return dataclasses.replace(result, **changes)  # type: ignore[arg-type]
-
-
-def is_pseudonymized(result: AuditResult) -> bool:
-    """True when the result went through ``pseudonymize_result``."""
-    flag = getattr(result, "pseudonymized", None)
-    if flag is not None:
-        return bool(flag)
-    ids = result.results.get_column("patient_id").drop_nulls()
-    return ids.len() > 0 and bool(ids.str.contains(r"^P-[0-9a-f]{12}$").all())
+    return dataclasses.replace(
+        result, results=results, waivers=waivers, rejected=_scrub_rejected(result.rejected), pseudonymized=True
+    )
 
 
 def reidentify(extract: Extract, key: Key | bytes, ids: Sequence[str]) -> dict[str, str | None]:
@@ -289,3 +276,7 @@ def _normalise(text: str) -> str | None:
     text = text.strip()
     candidate = text[:2].upper() + text[2:].lower()
     return candidate if PSEUDONYM_PATTERN.match(candidate) else None
+
+
+def is_pseudonymized(result: AuditResult) -> bool:  # TEMPORARY: removed once review_sample reads the field
+    return result.pseudonymized

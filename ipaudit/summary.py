@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import polars as pl
-
 from ipaudit.extract.model import Extract
 from ipaudit.model import AuditResult
 
@@ -58,8 +56,3 @@ def render_validation(extract: Extract, show_rows: bool = True, limit: int = 200
         lines.append("")
         lines.append("Ingen rader avvist.")
     return "\n".join(lines)
-
-
-def count_by_status(results: pl.DataFrame) -> dict[str, int]:
-    """Counts of results per status (used by tests and summaries)."""
-    return dict(results.group_by("status").len().iter_rows())

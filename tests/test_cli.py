@@ -102,9 +102,9 @@ def test_json_contract(extract: Path, tmp_path: Path) -> None:
     assert doc["profile"] == "national" and doc["format_version"] == 1
     docs = doc["input"]["tables"]["documents"]
     assert docs == {"rows_read": 6, "rows_accepted": 5, "rows_rejected": 1}
-    assert doc["rejected"] == [
-        {"table": "documents", "row": 7, "column": "doc_date", "reason": doc["rejected"][0]["reason"]}
-    ]
+    [rejected] = doc["rejected"]
+    assert (rejected["table"], rejected["row"], rejected["column"]) == ("documents", 7, "doc_date")
+    assert rejected["reason"].startswith("ugyldig dato")
     ip01 = next(r for r in doc["rules"] if r["rule_id"] == "IP01")
     assert ip01["counts"]["pass"] == 2 and ip01["compliance_rate"] == 1.0
     ip06 = [r for r in doc["results"] if r["rule_id"] == "IP06"]
@@ -189,7 +189,7 @@ def test_a_run_whose_only_failures_are_waived_exits_0(extract: Path, tmp_path: P
 def _assert_input_error(result: Result, *fragments: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("ipaudit: feil: ") or lines[0].startswith("Error:") or "Usage" in result.stderr
+    assert lines[0].startswith("ipaudit: feil: ")
     assert "Traceback" not in result.output + result.stderr
     for fragment in fragments:
         assert fragment in lines[0]

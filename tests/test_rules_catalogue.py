@@ -170,6 +170,18 @@ CASES = [
         "not_applicable",
         coordinators=[KARI, {"name": "  kari nordmann ", "appointed_date": days(40)}],
     ),
+    Case(
+        "IP10 a placeholder after a named coordinator is no new coordinator",
+        "IP10",
+        "not_applicable",
+        coordinators=[KARI, {"name": "NN", "appointed_date": days(40)}],
+    ),
+    Case(
+        "IP10 a real name after a placeholder is no change of coordinator either",
+        "IP10",
+        "not_applicable",
+        coordinators=[{**KARI, "name": "-"}, {"name": "Ola Hansen", "appointed_date": days(40)}],
+    ),
     # IP11
     Case(
         "IP11 plans from one unit",
@@ -231,6 +243,32 @@ def test_ip00_open_stay_counts_until_as_of() -> None:
     assert rows.height == 1
 
 
+def test_ip00_planned_discharge_after_as_of_counts_to_the_end_date() -> None:
+    # spec: (end_date, or as_of if open, − start_date); only an open stay stops at as_of.
+    rows = _episodes_result(
+        [
+            {
+                "unit": "Med",
+                "care_type": "døgn",
+                "start_date": AS_OF - dt.timedelta(days=10),
+                "end_date": AS_OF + dt.timedelta(days=20),
+            }
+        ]
+    )
+    assert rows.get_column("status").to_list() == ["fail"] and "30 døgndager" in rows.item(0, "message")
+
+
+def test_ip00_has_no_compliance_rate_per_rule_or_per_unit() -> None:
+    extract = make_extract(
+        patients=["P1"],
+        episodes=[{"unit": u, "start_date": d("2025-02-01")} for u in ("A", "B", "C")],
+    )
+    result = run(extract)
+    assert result.rule("IP00").compliance_rate is None
+    units = result.units.filter(pl.col("rule_id") == "IP00")
+    assert units.height == 1 and units.item(0, "fail") == 1 and units.item(0, "compliance_rate") is None
+
+
 def test_ip00_day_care_days_do_not_count() -> None:
     rows = _episodes_result(
         [{"unit": "Med", "care_type": "dag", "start_date": d("2025-01-01"), "end_date": d("2025-03-01")}]
@@ -240,7 +278,8 @@ def test_ip00_day_care_days_do_not_count() -> None:
 
 def test_ip00_three_units() -> None:
     rows = _episodes_result([{"unit": u, "start_date": d("2025-02-01")} for u in ("A", "B", "C")])
-    assert rows.height == 1 and rows.item(0, "unit") in {"A", "B", "C"}
+    # Reported under the unit of the latest episode (same start date: the last row).
+    assert rows.height == 1 and rows.item(0, "unit") == "C"
 
 
 def test_ip00_any_assessment_removes_the_patient() -> None:

@@ -146,7 +146,7 @@ CASES = [
             {"doc_type": "SAMTYKKE", "doc_date": days(1), "consent_scope": ["ip", "koordinator"]},
             {"doc_type": "MELDING_KE", "doc_date": days(3)},
         ],
-        message="dekker ikke melding til kommunen",
+        message="samtykket dekker ikke melding til kommunen",
     ),
     Case(
         "IP03 notice and plan on the same day: the notice is the first action",
@@ -157,7 +157,7 @@ CASES = [
             {"document_id": "B", "doc_type": "IP_PLAN", "doc_date": days(3)},
             {"document_id": "C", "doc_type": "MELDING_KE", "doc_date": days(3)},
         ],
-        message="dekker ikke melding til kommunen",
+        message="samtykket dekker ikke melding til kommunen",
     ),
     Case(
         "IP03 scope without melding_kommune is fine before a plan",
@@ -256,7 +256,7 @@ CASES = [
         "IP06",
         "fail",
         [{"doc_type": "MELDING_KE", "doc_date": days(15)}],
-        message="sendt 15 dager etter vurdering (frist 14 dager",
+        message="sendt 15 dager etter vurdering (frist 14); fristen var 17.03.2025.",
     ),
     Case("IP06 no notice, past due", "IP06", "fail", message="ikke sendt"),
     Case("IP06 no notice, on the due date", "IP06", "pending", as_of=days(14)),

@@ -21,6 +21,7 @@ RULE = RuleMeta(
     parameters=("at_risk_inpatient_days", "at_risk_units"),
     requires=("episodes",),
     population="own",
+    evidence_kind="episode",
     applies_to=(
         "Pasienter uten noen vurdering som har minst at_risk_inpatient_days døgndager eller "
         "kontakter ved minst at_risk_units ulike enheter i perioden."
@@ -38,11 +39,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     assessed = ctx.tables["assessments"].select("patient_id").unique()
     inpatient_days = (
         pl.when(pl.col("care_type") == "døgn")
-        .then(
-            (
-                pl.min_horizontal(pl.col("end_date").fill_null(ctx.as_of), pl.lit(ctx.as_of)) - pl.col("start_date")
-            ).dt.total_days()
-        )
+        .then((pl.col("end_date").fill_null(ctx.as_of) - pl.col("start_date")).dt.total_days())
         .otherwise(0)
     )
     at_risk = (

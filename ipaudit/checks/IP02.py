@@ -19,6 +19,7 @@ RULE = RuleMeta(
     ),
     tags=frozenset({"ip-right"}),
     parameters=("info_days",),
+    evidence_kind="assessment",
     applies_to="Alle pasienter med vurdert behov for langvarige og koordinerte tjenester.",
     satisfied_by="Både «fyller kriterier» og «ønsker IP» er dokumentert (også et nei).",
     due="Innen info_days dager etter vurderingen.",

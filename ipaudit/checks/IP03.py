@@ -122,8 +122,8 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
             pl.struct(
                 status=pl.lit("fail"),
                 message=pl.format(
-                    "Samtykket dekker ikke melding til kommunen "
-                    "(samtykkets omfang mangler melding_kommune; melding {}).",
+                    "Melding til kommunen {}, men samtykket dekker ikke melding til kommunen "
+                    "(samtykkets omfang mangler melding_kommune).",
                     fmt_date("action_date"),
                 ),
                 evidence=pl.col("prior_ids"),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ipaudit.checks.base import CheckContext, every_coordinator_row
+from ipaudit.checks.base import CheckContext, every_coordinator_row, has_real_name
 from ipaudit.model import RuleMeta, Severity
 
 RULE = RuleMeta(
@@ -20,16 +20,6 @@ RULE = RuleMeta(
     applies_to="Pasienter som har fått oppnevnt koordinator.",
     satisfied_by="Alle pasientens koordinatorer har et reelt navn (ikke tomt og ikke «NN», «ukjent» o.l.).",
 )
-
-#: Values that stand in for a name without being one (compared trimmed, any case).
-PLACEHOLDERS = ("ukjent", "nn", "n.n.", "-", "?", "x", "xx", "ikke oppnevnt", "mangler", "tbd")
-
-
-def has_real_name(name: pl.Expr) -> pl.Expr:
-    """Not null, at least two letters, and not a placeholder."""
-    cleaned = name.str.strip_chars().str.to_lowercase()
-    letters = name.str.count_matches(r"\p{L}")
-    return (name.is_not_null() & (letters >= 2) & ~cleaned.is_in(PLACEHOLDERS)).fill_null(False)
 
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:

@@ -37,7 +37,8 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     ).with_columns((pl.col("index_date") + pl.duration(days=days)).alias("due_date"))
     per_patient = (
         notices.join(frame.select("patient_id", "due_date"), on="patient_id", how="inner")
-        .group_by("patient_id")
+        .sort("patient_id", "doc_date", "document_id")
+        .group_by("patient_id", maintain_order=True)
         .agg(
             pl.col("document_id").filter(pl.col("doc_date") <= pl.col("due_date")).alias("on_time"),
             pl.col("document_id").filter(pl.col("doc_date") > pl.col("due_date")).first().alias("late_id"),
@@ -79,7 +80,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
             pl.struct(
                 status=pl.lit("fail"),
                 message=pl.format(
-                    "Melding sendt {} dager etter vurdering (frist {} dager, {}).",
+                    "Melding sendt {} dager etter vurdering (frist {}); fristen var {}.",
                     pl.col("late_days"),
                     pl.lit(days),
                     fmt_date("due_date"),

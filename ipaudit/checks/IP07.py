@@ -21,6 +21,7 @@ RULE = RuleMeta(
     ),
     tags=frozenset({"core"}),
     parameters=("info_days", "plan_days", "coordinator_days", "lookback_days"),
+    limited_without=(("coordinators", "Gren (c) er slått av: uttrekket mangler tabellen coordinators."),),
     applies_to=(
         "Pasienter med negativt utfall: (a) fyller ikke vilkårene, (b) ønsker IP, men har ingen "
         "plan etter plan_days dager, (c) ønsker koordinator, men har ingen etter coordinator_days dager."
@@ -86,10 +87,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .then(
             pl.struct(
                 status=pl.lit("not_applicable"),
-                message=pl.format(
-                    "Ikke aktuelt: retten til individuell plan var opphevet på vurderingsdatoen ({}).",
-                    pl.col("ip_right_suspension"),
-                ),
+                message=pl.col("ip_right_suspension"),
                 evidence=empty,
                 due_date=pl.lit(None, dtype=pl.Date),
             )

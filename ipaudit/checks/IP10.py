@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ipaudit.checks.base import CheckContext, deadline_status, finish, fmt_date
+from ipaudit.checks.base import CheckContext, deadline_status, finish, fmt_date, has_real_name
 from ipaudit.model import RuleMeta, Severity
 
 RULE = RuleMeta(
@@ -27,9 +27,10 @@ RULE = RuleMeta(
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """Applies when the latest coordinator's name differs from an earlier one's; needs fresh consent."""
-    named = ctx.coordinators.with_columns(pl.col("name").str.strip_chars().str.to_lowercase().alias("key")).sort(
-        "patient_id", "appointed_date", "source_row"
-    )
+    # A placeholder («NN», «-») is no name: it neither makes nor marks a change.
+    named = ctx.coordinators.with_columns(
+        pl.when(has_real_name(pl.col("name"))).then(pl.col("name").str.strip_chars().str.to_lowercase()).alias("key")
+    ).sort("patient_id", "appointed_date", "source_row")
     latest = (
         named.group_by("patient_id", maintain_order=True)
         .last()
@@ -41,7 +42,6 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
             (pl.col("appointed_date") < pl.col("latest_date"))
             & pl.col("key").is_not_null()
             & pl.col("latest_key").is_not_null()
-            & (pl.col("latest_key") != "")
             & (pl.col("key") != pl.col("latest_key"))
         )
         .select("patient_id", "latest_date")

@@ -29,8 +29,8 @@ class CheckContext:
     cohort: pl.DataFrame
     """One row per cohort patient: patient_id, index_date, index_assessment_id, unit,
     window_start, criteria_met, wants_ip, wants_coordinator, services_from (documented
-    values), ip_right_suspension (name of the suspension covering index_date for the
-    ``ip-right`` tag, else null)."""
+    values), ip_right_suspension (the not_applicable message of the suspension with the
+    ``ip-right`` tag that covers index_date, else null)."""
     documents: pl.DataFrame
     """Signed documents of cohort patients dated in their window: patient_id, document_id,
     doc_date, doc_type, unit, consent_scope, index_date."""
@@ -42,18 +42,16 @@ class CheckContext:
     coordinators: pl.DataFrame
     """The patients' coordinators: coordinator rows of cohort patients with appointed_date
     in the window. Empty (same columns) when the extract has no coordinators table."""
-    has_coordinators: bool
-    """False when the extract has no coordinators table."""
     tables: Mapping[str, pl.DataFrame]
     """The accepted extract tables with rows dated after as_of removed (IP00 needs
     patients, assessments and episodes outside the cohort)."""
     present_tables: frozenset[str] = frozenset()
     """The tables the extract holds (optional ones may be absent)."""
 
-
-def empty_result() -> pl.DataFrame:
-    """A result frame with no rows."""
-    return pl.DataFrame(schema=CHECK_RESULT_SCHEMA)
+    @property
+    def has_coordinators(self) -> bool:
+        """False when the extract has no coordinators table."""
+        return "coordinators" in self.present_tables
 
 
 def finish(frame: pl.DataFrame) -> pl.DataFrame:
@@ -72,9 +70,21 @@ def deadline_status(satisfied: pl.Expr, due_date: pl.Expr, as_of: dt.date) -> pl
     )
 
 
-def fmt_date(column: str) -> pl.Expr:
-    """A date column as dd.mm.yyyy text, for messages."""
-    return pl.col(column).dt.strftime("%d.%m.%Y")
+def fmt_date(column: str | pl.Expr) -> pl.Expr:
+    """A date column (or expression) as dd.mm.yyyy text, for messages."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    return expr.dt.strftime("%d.%m.%Y")
+
+
+#: Values that stand in for a coordinator's name without being one (compared trimmed, any case).
+NAME_PLACEHOLDERS = ("ukjent", "nn", "n.n.", "-", "?", "x", "xx", "ikke oppnevnt", "mangler", "tbd")
+
+
+def has_real_name(name: pl.Expr) -> pl.Expr:
+    """Not null, at least two letters, and not a placeholder (spec/rules.md, IP05)."""
+    cleaned = name.str.strip_chars().str.to_lowercase()
+    letters = name.str.count_matches(r"\p{L}")
+    return (name.is_not_null() & (letters >= 2) & ~cleaned.is_in(NAME_PLACEHOLDERS)).fill_null(False)
 
 
 def evidence_ids(evidence: pl.DataFrame, kind: str, where: pl.Expr | None = None) -> pl.DataFrame:

@@ -9,7 +9,6 @@ show them (``compare``); ``render_trend`` draws compliance per rule over time (`
 from __future__ import annotations
 
 from ipaudit.history.compare import (
-    CHANGE_LABELS,
     CHANGE_NEW,
     CHANGE_STILL,
     FAILING_SCHEMA,
@@ -24,7 +23,6 @@ from ipaudit.history.store import TREND_SCHEMA, History, open_history
 from ipaudit.history.trend import render_trend
 
 __all__ = [
-    "CHANGE_LABELS",
     "CHANGE_NEW",
     "CHANGE_STILL",
     "FAILING_SCHEMA",

@@ -29,14 +29,6 @@ from ipaudit.model import Status
 CHANGE_NEW = "ny"
 CHANGE_STILL = "fortsatt"
 
-#: Bokmål labels for the views.
-CHANGE_LABELS: dict[str, str] = {
-    CHANGE_NEW: "Ny",
-    CHANGE_STILL: "Fortsatt ikke oppfylt",
-    "resolved": "Løst siden forrige kjøring",
-    "waived_since": "Unntatt siden forrige kjøring",
-}
-
 ID_COLUMNS: dict[str, pl.DataType] = {
     "finding_id": pl.String(),
     "rule_id": pl.String(),

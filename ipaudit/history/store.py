@@ -95,8 +95,9 @@ class History:
         with _busy_as_input_error(self.path):
             self._conn.execute("BEGIN IMMEDIATE")
         try:
-            comparison = self._compare(result)
+            comparison = self._compare(result, with_trend=False)
             run_id = self._insert(result)
+            # The trend is read once, after the insert, so it ends with this run.
             yield replace(comparison, run_id=run_id, trend=self.trend(result.profile.name))
         except BaseException:
             self._conn.execute("ROLLBACK")
@@ -183,7 +184,7 @@ class History:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _compare(self, result: AuditResult) -> Comparison:
+    def _compare(self, result: AuditResult, *, with_trend: bool = True) -> Comparison:
         previous = self._previous_run(result.profile.name)
         if previous is not None and previous.pseudonymized != result.pseudonymized:
             # Pseudonyms and real ids never match: every finding would look new and every old one resolved.
@@ -198,7 +199,7 @@ class History:
             run_id=None,
             profile=result.profile.name,
             previous_run=previous,
-            trend=self.trend(result.profile.name),
+            trend=self.trend(result.profile.name) if with_trend else pl.DataFrame(schema=TREND_SCHEMA),
             **sets,
         )
 
