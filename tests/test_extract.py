@@ -35,6 +35,8 @@ COORDINATORS: Rows = [
     ["0001", "Kari Nordmann", "22334455", "kommune", "2024-01-05", "", ""],
 ]
 NATIONAL_ID = "01018012345"
+#: The reason for a bad date that is not shaped like one: named, never quoted.
+NOT_A_DATE = "ugyldig dato (verdien vises ikke: den ser ikke ut som en dato)"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -335,7 +337,7 @@ def test_quoted_field_with_newline_and_delimiter_keeps_record_row_numbers(tmp_pa
     ]
     extract = read_extract(extract_dir(tmp_path, documents=documents))
     assert extract.tables["documents"]["text"].to_list() == ['Linje 1;\r\nlinje 2, "sitat"\nlinje 3']
-    assert extract_only_reason(extract, "documents") == (3, "doc_date", "ugyldig dato «i går»")
+    assert extract_only_reason(extract, "documents") == (3, "doc_date", NOT_A_DATE)
 
 
 def test_crlf_line_endings(tmp_path: Path) -> None:
@@ -351,7 +353,7 @@ def test_blank_records_are_skipped_but_keep_their_row_numbers(tmp_path: Path) ->
     (directory / "patients.csv").write_text(text)
     extract = read_extract(directory)
     assert extract.counts["patients"].rows_read == 2
-    assert extract_only_reason(extract, "patients") == (5, "birth_date", "ugyldig dato «x»")
+    assert extract_only_reason(extract, "patients") == (5, "birth_date", NOT_A_DATE)
 
 
 def test_text_is_stripped_and_whitespace_only_is_null(tmp_path: Path) -> None:
@@ -466,7 +468,7 @@ def test_dates_iso_and_norwegian_with_and_without_time(tmp_path: Path, text: str
         ("2023-02-29", "ugyldig dato «2023-02-29»"),
         ("2024-13-01", "ugyldig dato «2024-13-01»"),
         ("24-03-05", "ugyldig dato «24-03-05» (årstallet må ha fire sifre)"),
-        ("5. mars 2024", "ugyldig dato «5. mars 2024»"),
+        ("5. mars 2024", NOT_A_DATE),
     ],
 )
 def test_two_digit_years_and_impossible_dates_are_rejected(tmp_path: Path, text: str, reason: str) -> None:
@@ -576,7 +578,8 @@ def test_consent_scope_outside_its_set_rejects_the_row(tmp_path: Path) -> None:
     )
     row, column, reason = extract_only_reason(extract, "documents")
     assert (row, column) == (2, "consent_scope")
-    assert reason.startswith("ugyldig verdi «ip, alt» (tillatt: ip, koordinator")
+    # a list is not one word, so it is named without its value
+    assert reason.startswith("ugyldig verdi (verdien vises ikke: den er ikke ett kort ord) (tillatt: ip, koordinator")
 
 
 def test_leading_zeros_kept_and_short_municipality_padded(tmp_path: Path) -> None:
@@ -689,7 +692,7 @@ def test_a_row_with_several_faults_gets_one_entry_listing_all(tmp_path: Path) ->
 
 def test_unparseable_required_date_is_one_fault_not_also_missing(tmp_path: Path) -> None:
     extract = read_extract(extract_dir(tmp_path, documents=[*DOCUMENTS, ["D2", "0001", "snart", "Notat"]]))
-    assert extract_only_reason(extract, "documents") == (3, "doc_date", "ugyldig dato «snart»")
+    assert extract_only_reason(extract, "documents") == (3, "doc_date", NOT_A_DATE)
 
 
 def test_rejected_sorted_by_table_order_then_row(tmp_path: Path) -> None:
@@ -710,10 +713,63 @@ def test_rejected_sorted_by_table_order_then_row(tmp_path: Path) -> None:
     ]
 
 
-def test_long_bad_values_are_cut_to_40_characters(tmp_path: Path) -> None:
-    value = "x" * 60
+def test_a_long_date_shaped_value_is_not_quoted(tmp_path: Path) -> None:
+    value = "1" * 26
     extract = read_extract(extract_dir(tmp_path, documents=[*DOCUMENTS, ["D2", "0001", value, "Notat"]]))
-    assert extract_only_reason(extract, "documents")[2] == f"ugyldig dato «{'x' * 40}…»"
+    assert extract_only_reason(extract, "documents")[2] == NOT_A_DATE
+
+
+#: Journal text that lands in a coded column when a column is shifted.
+SHIFTED_TEXT = "Kari Nordmann 010180 12345 klaget på vedtaket"
+
+
+@pytest.mark.parametrize(
+    ("column", "reason"),
+    [
+        ("assessed_date", NOT_A_DATE),
+        ("need", "ugyldig verdi (verdien vises ikke: den er ikke ett kort ord) (tillatt: ja, nei, uavklart)"),
+        ("wants_ip", "ugyldig ja/nei-verdi (verdien vises ikke: den er ikke ett kort ord)"),
+    ],
+)
+def test_shifted_column_text_in_a_coded_cell_is_never_quoted(tmp_path: Path, column: str, reason: str) -> None:
+    header = ["assessment_id", "patient_id", "assessed_date", "need", "wants_ip"]
+    row = dict(zip(header, ["A1", "0001", "2024-01-01", "ja", "ja"], strict=True)) | {column: SHIFTED_TEXT}
+    extract = read_extract(extract_dir(tmp_path, assessments=[header, list(row.values())]))
+    assert extract_only_reason(extract, "assessments") == (2, column, reason)
+    for word in SHIFTED_TEXT.split():
+        assert word not in reason
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Kari", "ugyldig ja/nei-verdi «Kari»"),  # one short word: quoted, as any enumeration value
+        ("Nordmann,Kari", "ugyldig ja/nei-verdi (verdien vises ikke: den er ikke ett kort ord)"),
+        ("a" * 21, "ugyldig ja/nei-verdi (verdien vises ikke: den er ikke ett kort ord)"),
+        ("010180-12345", "ugyldig ja/nei-verdi «***********»"),
+        ("ikke_avklart-ennå", "ugyldig ja/nei-verdi «ikke_avklart-ennå»"),
+    ],
+)
+def test_a_yes_no_value_is_quoted_only_when_it_is_one_short_word(tmp_path: Path, text: str, reason: str) -> None:
+    header = ["assessment_id", "patient_id", "assessed_date", "need", "wants_ip"]
+    extract = read_extract(extract_dir(tmp_path, assessments=[header, ["A1", "0001", "2024-01-01", "ja", text]]))
+    assert extract_only_reason(extract, "assessments") == (2, "wants_ip", reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("08.03.24", "ugyldig dato «08.03.24» (årstallet må ha fire sifre)"),
+        ("31.02.2024 25:00", "ugyldig dato «31.02.2024 25:00»"),
+        ("010180.12345", "ugyldig dato «***********»"),
+        ("010180-12345", "ugyldig dato «***********»"),
+        ("01.01.2024 Kari", NOT_A_DATE),
+        ("08.03.24 kl 14", NOT_A_DATE + " (årstallet må ha fire sifre)"),
+    ],
+)
+def test_a_date_is_quoted_only_when_shaped_like_one(tmp_path: Path, text: str, reason: str) -> None:
+    extract = read_extract(extract_dir(tmp_path, documents=[*DOCUMENTS, ["D2", "0001", text, "Notat"]]))
+    assert extract_only_reason(extract, "documents") == (3, "doc_date", reason)
 
 
 def test_ids_and_free_text_are_never_quoted_in_reasons(tmp_path: Path) -> None:
@@ -846,7 +902,7 @@ def test_xlsx_file_in_a_directory_uses_its_first_sheet(tmp_path: Path) -> None:
     )
     extract = read_extract(directory)
     assert extract.tables["documents"].select("doc_date", "source_row").rows() == [(dt.date(2024, 1, 2), 3)]
-    assert extract_only_reason(extract, "documents") == (4, "doc_date", "ugyldig dato «x»")
+    assert extract_only_reason(extract, "documents") == (4, "doc_date", NOT_A_DATE)
     assert extract.sources[-1].sheet is None
 
 

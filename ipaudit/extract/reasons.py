@@ -3,9 +3,15 @@
 A *fault* is one problem with one cell (or row) of a table: its position in the read frame
 (``idx``), the canonical column and the reason. The parse step, the pandera adapter and the
 duplicate and orphan checks all produce fault frames; ``validate`` merges them into one
-rejected entry per row. Only values of date, yes/no and enumeration columns are ever quoted
-in a reason, cut to 40 characters and with anything shaped like a national id masked, so no
-patient id, national id or journal text can reach a report or a log.
+rejected entry per row.
+
+Reasons reach stdout (``ipaudit validate``, so cron logs) and every report that is not
+pseudonymised, so a bad value is quoted only when it has the *shape* of the value expected:
+a date only when it is made of digits and ``. / - : T`` and spaces (at most 25 characters), a
+yes/no or enumeration value only when it is one short word (letters, digits, ``_`` and ``-``,
+at most 20 characters). Anything else — above all a shifted column, whose cell holds a name
+or journal text — is named without its value. Digits shaped like a national id are masked
+even in a quoted value. Values of id and free-text columns are never quoted at all.
 """
 
 from __future__ import annotations
@@ -31,40 +37,51 @@ END_BEFORE_START = "til_dato før fra_dato"
 ORPHAN = "pasienten finnes ikke i pasienttabellen"
 ORPHAN_OF_REJECTED = "pasienten er avvist i pasienttabellen"
 
-ECHO_LIMIT = 40
-"""At most this many characters of a bad value are quoted."""
+DATE_SHAPE = r"^[\d./\-: T]{1,25}$"
+"""A bad date is quoted only when it looks like one («31.02.2024», «08.03.24», «5.3.24 14:30»)."""
 
-_NATIONAL_ID_SHAPE = r"\d{6}\s?\d{5}"
+WORD_SHAPE = r"^[\p{L}\p{N}_\-]{1,20}$"
+"""A bad yes/no or enumeration value is quoted only when it is one short word («kanskje», «Fylke»)."""
+
+NATIONAL_ID_SHAPE = r"\d{6}[\s.\-]?\d{5}"
+"""Digits masked in a quoted value: 11 digits, maybe split after the birth date (010180 12345)."""
+
+NATIONAL_ID_MASK = "***********"
 
 
-def echo(value: pl.Expr) -> pl.Expr:
-    """A bad value fit to quote: national-id-shaped digits masked, cut to ECHO_LIMIT."""
-    masked = value.str.replace_all(_NATIONAL_ID_SHAPE, "***********")
+def echo(value: pl.Expr, shape: str, unlike: str) -> pl.Expr:
+    """« «value»» when ``value`` matches the regex ``shape`` (national-id-shaped digits masked);
+    else « (verdien vises ikke: ``unlike``)». Either way with a leading space."""
+    masked = value.str.replace_all(NATIONAL_ID_SHAPE, NATIONAL_ID_MASK)
     return (
-        pl.when(masked.str.len_chars() > ECHO_LIMIT)
-        .then(pl.concat_str(masked.str.slice(0, ECHO_LIMIT), pl.lit("…")))
-        .otherwise(masked)
+        pl.when(value.str.contains(shape))
+        .then(pl.concat_str(pl.lit(" «"), masked, pl.lit("»")))
+        .otherwise(pl.lit(f" (verdien vises ikke: {unlike})"))
     )
 
 
 def invalid_date(value: pl.Expr) -> pl.Expr:
-    """«ugyldig dato «31.02.2024»», with a hint for two-digit years."""
+    """«ugyldig dato «31.02.2024»», with a hint for two-digit years; the value only when date-shaped."""
     hint = (
         pl.when(value.str.contains(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2}(?:\D|$)"))
         .then(pl.lit(" (årstallet må ha fire sifre)"))
         .otherwise(pl.lit(""))
     )
-    return pl.concat_str(pl.lit("ugyldig dato «"), echo(value), pl.lit("»"), hint)
+    return pl.concat_str(pl.lit("ugyldig dato"), echo(value, DATE_SHAPE, "den ser ikke ut som en dato"), hint)
 
 
 def invalid_boolean(value: pl.Expr) -> pl.Expr:
-    """«ugyldig ja/nei-verdi «kanskje»»."""
-    return pl.concat_str(pl.lit("ugyldig ja/nei-verdi «"), echo(value), pl.lit("»"))
+    """«ugyldig ja/nei-verdi «kanskje»»; the value only when it is one short word."""
+    return pl.concat_str(pl.lit("ugyldig ja/nei-verdi"), echo(value, WORD_SHAPE, "den er ikke ett kort ord"))
 
 
 def invalid_choice(value: pl.Expr, allowed: tuple[str, ...]) -> pl.Expr:
-    """«ugyldig verdi «foo» (tillatt: spesialist, kommune)»."""
-    return pl.concat_str(pl.lit("ugyldig verdi «"), echo(value), pl.lit(f"» (tillatt: {', '.join(allowed)})"))
+    """«ugyldig verdi «foo» (tillatt: spesialist, kommune)»; the value only when it is one short word."""
+    return pl.concat_str(
+        pl.lit("ugyldig verdi"),
+        echo(value, WORD_SHAPE, "den er ikke ett kort ord"),
+        pl.lit(f" (tillatt: {', '.join(allowed)})"),
+    )
 
 
 def duplicate_of(first_row: pl.Expr) -> pl.Expr:
