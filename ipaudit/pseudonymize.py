@@ -277,6 +277,3 @@ def _normalise(text: str) -> str | None:
     candidate = text[:2].upper() + text[2:].lower()
     return candidate if PSEUDONYM_PATTERN.match(candidate) else None
 
-
-def is_pseudonymized(result: AuditResult) -> bool:  # TEMPORARY: removed once review_sample reads the field
-    return result.pseudonymized

@@ -16,30 +16,36 @@ is smaller than the number of units, the n largest units get one each. Units are
 name order from one generator.
 
 ``write_review_workbook`` writes the sample as an Excel workbook: per rule, the tool's status
-beside an empty column for the reviewer's own judgement.
+beside an empty column for the reviewer's own judgement. Its cells are the report workbook's
+(``ipaudit.report.xlsx.cell``: text stays text, characters Excel cannot hold are dropped) and
+it is written atomically as the reports are (``ipaudit.report.atomic``).
+
+``command_line`` writes the ``ipaudit`` command that repeats a run; the "Slik gjentas
+utvalget" line here and the supervision report's commands are built by it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
-import os
 import random
-import secrets
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipaudit.errors import InputError
-from ipaudit.model import STATUS_LABELS, AuditResult, RuleSummary
+from ipaudit.model import AuditResult, RuleSummary
+from ipaudit.report.atomic import atomic_files
+from ipaudit.report.common import fmt_datetime, status_label
+from ipaudit.report.xlsx import cell
 
 STRATIFY_CHOICES: tuple[str, ...] = ("unit",)
 REVIEW_FILENAME = "ipaudit-stikkprove.xlsx"
@@ -50,7 +56,6 @@ SAMPLE_SCHEMA: dict[str, pl.DataType] = {
     "index_date": pl.Date(),
 }
 REVIEW_CHOICES: tuple[str, ...] = ("Oppfylt", "Ikke oppfylt", "Ikke aktuelt", "Usikker")
-DATE_FORMAT = "DD.MM.YYYY"
 SAMPLE_SHEET = "Stikkprøve"
 ABOUT_SHEET = "Om utvalget"
 FINDINGS_SHEET = "Verktøyets funn"
@@ -136,48 +141,47 @@ def select_sample(result: AuditResult, n: int, seed: int, stratify: str | None =
     return candidates.filter(pl.col("patient_id").is_in(sorted(chosen))).sort("unit", "patient_id")
 
 
-def reproduce_command(
-    result: AuditResult, n: int, seed: int, stratify: str | None, *, pseudonymized: bool = False
+def command_line(
+    subcommand: str,
+    result: AuditResult,
+    *,
+    before: Sequence[str] = (),
+    after: Sequence[str] = (),
+    pseudonymized: bool = False,
 ) -> str:
-    """The command that draws the same sample again (the key file is named, never included)."""
-    args = ["ipaudit", "select", str(result.extract.location), "--n", str(n), "--seed", str(seed)]
-    if stratify:
-        args += ["--stratify", stratify]
-    args += ["--as-of", result.as_of.isoformat(), "--profile", _profile_argument(result)]
+    """``ipaudit SUBCOMMAND EXTRACT [before] --as-of … --profile … [--from …] [--to …] [after]
+    [--waivers UNNTAKSFIL] [--pseudonymize NØKKELFIL]``: the run of ``result`` again.
+
+    The waiver and key files are named by placeholders, never included.
+    """
+    profile = result.profile.name if result.profile.source == "innebygd" else result.profile.source
+    args = ["ipaudit", subcommand, str(result.extract.location), *before]
+    args += ["--as-of", result.as_of.isoformat(), "--profile", profile]
     if result.period_from is not None:
         args += ["--from", result.period_from.isoformat()]
     if result.period_to != result.as_of:
         args += ["--to", result.period_to.isoformat()]
+    args += after
     if result.waivers:
         args += ["--waivers", "UNNTAKSFIL"]
-    command = shlex.join(args)
-    return command + (" --pseudonymize NØKKELFIL" if pseudonymized else "")
+    # Outside shlex.join, which would quote the Ø.
+    return shlex.join(args) + (" --pseudonymize NØKKELFIL" if pseudonymized else "")
 
 
-def _profile_argument(result: AuditResult) -> str:
-    return result.profile.name if result.profile.source == "innebygd" else result.profile.source
+def reproduce_command(
+    result: AuditResult, n: int, seed: int, stratify: str | None, *, pseudonymized: bool = False
+) -> str:
+    """The command that draws the same sample again (the key file is named, never included)."""
+    options = ["--n", str(n), "--seed", str(seed), *(["--stratify", stratify] if stratify else [])]
+    return command_line("select", result, before=options, pseudonymized=pseudonymized)
+
+
+_BOLD = Font(bold=True)
 
 
 def _text(ws: Worksheet, value: object, *, bold: bool = False, wrap: bool = False) -> Cell:
-    """A cell that holds text as text: a value starting with = + - @ never becomes a formula."""
-    cell = Cell(ws, value="" if value is None else str(value))
-    cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
-
-
-def _date(ws: Worksheet, value: dt.date | None) -> Cell:
-    cell = Cell(ws, value=value)
-    if value is not None:
-        cell.number_format = DATE_FORMAT
-    return cell
-
-
-def _number(ws: Worksheet, value: int) -> Cell:
-    return Cell(ws, value=value)
+    """A cell that holds ``value`` as text: a value starting with = + - @ never becomes a formula."""
+    return cell(ws, "" if value is None else str(value), font=_BOLD if bold else None, wrap=wrap)
 
 
 def _sample_sheet(ws: Worksheet, sample: pl.DataFrame, result: AuditResult, rules: list[str]) -> None:
@@ -192,10 +196,10 @@ def _sample_sheet(ws: Worksheet, sample: pl.DataFrame, result: AuditResult, rule
     ).select("patient_id", "rule_id", "status")
     status_of = {(p, r): s for p, r, s in statuses.iter_rows()}
     for patient_id, unit, index_date in sample.select("patient_id", "unit", "index_date").iter_rows():
-        row = [_text(ws, patient_id), _text(ws, unit), _date(ws, index_date)]
+        row = [_text(ws, patient_id), _text(ws, unit), cell(ws, index_date)]
         for rule_id in rules:
             status = status_of.get((patient_id, rule_id))
-            row += [_text(ws, STATUS_LABELS.get(status or "", status or "")), _text(ws, "")]
+            row += [_text(ws, status_label(status)), _text(ws, "")]
         row.append(_text(ws, "", wrap=True))
         ws.append(row)
 
@@ -239,9 +243,9 @@ def _findings_sheet(ws: Worksheet, sample: pl.DataFrame, result: AuditResult, ru
         ws.append([
             _text(ws, patient_id),
             _text(ws, rule_id),
-            _text(ws, STATUS_LABELS.get(status, status)),
+            _text(ws, status_label(status)),
             _text(ws, message, wrap=True),
-            _date(ws, due),
+            cell(ws, due),
             _text(ws, ", ".join(evidence or [])),
         ])
     ws.freeze_panes = "B2"
@@ -263,11 +267,8 @@ def _about_sheet(
     cohort = cohort_patients(result)
 
     def fact(label: str, value: object) -> None:
-        if isinstance(value, int | dt.date):
-            cell = _date(ws, value) if isinstance(value, dt.date) else _number(ws, value)
-        else:
-            cell = _text(ws, value, wrap=True)
-        ws.append([_text(ws, label, bold=True), cell])
+        shown = cell(ws, value) if isinstance(value, int | dt.date) else _text(ws, value, wrap=True)
+        ws.append([_text(ws, label, bold=True), shown])
 
     ws.append([_text(ws, "Stikkprøve for journalgjennomgang", bold=True)])
     fact("Frø (seed)", seed)
@@ -284,7 +285,7 @@ def _about_sheet(
     for source in result.extract.sources:
         place = f"{source.path.name}" + (f" [{source.sheet}]" if source.sheet else "")
         fact(f"Fil for {source.table}", f"{place} sha256 {source.sha256}")
-    fact("Laget", result.generated_at.strftime("%d.%m.%Y kl. %H:%M") + f" av ipaudit {result.tool_version}")
+    fact("Laget", f"{fmt_datetime(result.generated_at)} av ipaudit {result.tool_version}")
     fact("Slik gjentas utvalget", reproduce_command(result, n, seed, stratify, pseudonymized=pseudonymized))
     fact(
         "Metode",
@@ -296,7 +297,7 @@ def _about_sheet(
     in_cohort = dict(cohort.group_by("unit").len().iter_rows())
     in_sample = dict(sample.group_by("unit").len().iter_rows())
     for unit in sorted(in_cohort):
-        ws.append([_text(ws, unit), _number(ws, in_cohort[unit]), _number(ws, in_sample.get(unit, 0))])
+        ws.append([_text(ws, unit), cell(ws, in_cohort[unit]), cell(ws, in_sample.get(unit, 0))])
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 90
     ws.column_dimensions["C"].width = 12
@@ -311,7 +312,7 @@ def write_review_workbook(
     seed: int,
     stratify: str | None,
 ) -> Path:
-    """Write the review workbook atomically (temporary file, then rename); return its path.
+    """Write the review workbook atomically (temporary file, flushed, then renamed); return its path.
 
     Sheets: *Stikkprøve* (one row per patient; per rule the tool's status and an empty
     reviewer column with a drop-down), *Verktøyets funn* (the tool's messages and evidence for
@@ -319,10 +320,8 @@ def write_review_workbook(
     the command that draws the sample again). ``n``, ``seed`` and ``stratify`` are the
     arguments the sample was drawn with.
     """
-    from ipaudit.pseudonymize import is_pseudonymized
-
     rules = [r.meta.id for r in cohort_rules(result)]
-    pseudonymized = is_pseudonymized(result)
+    pseudonymized = result.pseudonymized
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SAMPLE_SHEET
@@ -338,12 +337,6 @@ def write_review_workbook(
         pseudonymized=pseudonymized,
     )
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+    with atomic_files(path.parent, [path.name]) as temporaries:
+        workbook.save(temporaries[path.name])
     return path

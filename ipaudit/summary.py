@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from ipaudit.extract.model import Extract
 from ipaudit.model import AuditResult
-
-
-def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+from ipaudit.numbers import fmt_pct
 
 
 def render_summary(result: AuditResult) -> str:
@@ -26,7 +23,7 @@ def render_summary(result: AuditResult) -> str:
         lines.append(
             f"{rule.meta.id:<6} {rule.severity.value:<9} {c['pass']:>8} {c['fail']:>9} "
             f"{c['pending']:>7} {c['not_applicable']:>9} {c['waived']:>8} "
-            f"{_pct(rule.compliance_rate):>12}  {rule.meta.title}"
+            f"{fmt_pct(rule.compliance_rate):>12}  {rule.meta.title}"
         )
         if rule.note:
             lines.append(f"{'':<6} {rule.note}")

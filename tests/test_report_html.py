@@ -111,7 +111,7 @@ def test_units_waivers_rejected(tmp_path: Path) -> None:
     result = make_result(40, n_rejected=12)
     page = _render(result, tmp_path, limit=10)
     assert 'id="enheter"' in page and "+47 22" in page
-    assert "Utløpte unntak" in page and "Unntak som ikke ble brukt" in page
+    assert "<h3>Utløpt (1)</h3>" in page and "<h3>Ikke brukt (1)</h3>" in page
     rejected = page[page.index('id="avviste"'):]
     assert "Viser 10 av 12 avviste rader" in rejected.replace("\u00a0", " ")
 

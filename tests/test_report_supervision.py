@@ -14,7 +14,7 @@ from builders import INDEX, make_extract, run
 from report_fixtures import SCRIPT, UNITS, make_result
 
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES, source_short_names
-from ipaudit.model import AuditResult, Severity
+from ipaudit.model import STATUS_LABELS, AuditResult, Severity
 from ipaudit.pseudonymize import pseudonymize_result
 from ipaudit.report import FORMATS, write_reports
 from ipaudit.report import supervision as view
@@ -153,6 +153,17 @@ def test_counts_and_shares_per_requirement_match_the_result(page: str, result: A
             str(c["not_applicable"]),
             str(c["waived"]),
         ]
+
+
+def test_the_status_columns_are_headed_with_the_status_labels(
+    result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(STATUS_LABELS, "pending", "Frist ennå ikke ute")
+    findings = _section(view.render_supervision(result), "funn")
+    header = [_text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", findings, flags=re.S)]
+    labels = list(STATUS_LABELS.values())
+    assert header == ["Krav", "Vurdert", *labels[:2], "Andel oppfylt", *labels[2:]]
+    assert "Frist ennå ikke ute" in header
 
 
 def test_deviations_are_the_error_rules_with_fails_and_remarks_the_warnings(result: AuditResult) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from report_fixtures import make_result
 
 from ipaudit.errors import InputError
 from ipaudit.model import AuditResult
 from ipaudit.report import FORMATS, write_reports
 from ipaudit.report.base import ReportView
+from ipaudit.report.common import WAIVER_STATE_LABELS
 from ipaudit.report.xlsx import XlsxView
 
 ALL_FILES = ["ipaudit-report.html", "ipaudit-report.xlsx", "ipaudit-results.json",
@@ -79,3 +82,20 @@ def test_interrupt_leaves_no_temporary_files(tmp_path: Path,
     with pytest.raises(KeyboardInterrupt):
         write_reports(make_result(5), tmp_path, ["json", "xlsx"])
     assert os.listdir(tmp_path) == []
+
+
+def test_every_view_names_the_waiver_states_alike(tmp_path: Path) -> None:
+    result = make_result(10)
+    assert sorted(w.state for w in result.waivers) == sorted(WAIVER_STATE_LABELS)
+    write_reports(result, tmp_path, ["html", "supervision", "xlsx", "json"])
+    page = (tmp_path / "ipaudit-report.html").read_text(encoding="utf-8")
+    supervision = (tmp_path / "ipaudit-tilsynsrapport.html").read_text(encoding="utf-8")
+    summary = load_workbook(tmp_path / "ipaudit-report.xlsx")["Sammendrag"]
+    in_xlsx = {row[0] for row in summary.iter_rows(values_only=True)}
+    for label in WAIVER_STATE_LABELS.values():
+        assert f"<h3>{label} (1)</h3>" in page
+        assert f"<td>{label}</td>" in supervision
+        assert label in in_xlsx
+    assert "Godkjente unntak: 1 brukt, 1 utløpt, 1 ikke brukt." in supervision
+    waivers = json.loads((tmp_path / "ipaudit-results.json").read_text(encoding="utf-8"))["waivers"]
+    assert list(waivers) == list(WAIVER_STATE_LABELS)

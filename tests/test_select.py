@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +15,7 @@ from builders import INDEX, INFO, WANTS, make_extract, run
 from ipaudit.errors import InputError
 from ipaudit.model import AuditResult
 from ipaudit.pseudonymize import Key, pseudonymize_frame, pseudonymize_result
+from ipaudit.report.common import fmt_datetime
 from ipaudit.review_sample import (
     ABOUT_SHEET,
     FINDINGS_SHEET,
@@ -308,3 +310,66 @@ def test_a_pseudonymised_sample_is_the_same_draw_under_pseudonyms(tmp_path: Path
         str(c.value) for sheet in wb for row in sheet.iter_rows() for c in row if c.value is not None
     )
     assert not [p for p in _ids(sample) if p in everything]
+
+
+def test_control_characters_in_unit_and_message_are_dropped_not_a_crash(tmp_path: Path, result: AuditResult) -> None:
+    dirty = result.results.with_columns(
+        unit=pl.col("unit") + pl.lit("\x0bavd.\x00"),
+        message=pl.col("message") + pl.lit("\x1f slutt"),
+    )
+    dirty_result = dataclasses.replace(result, results=dirty)
+    sample = select_sample(dirty_result, 6, seed=9, stratify="unit")
+    wb = _workbook(tmp_path, dirty_result, sample)
+    units = {c.value for (c,) in wb[SAMPLE_SHEET].iter_rows(min_row=2, min_col=2, max_col=2)}
+    assert units and all(u.endswith("avd.") and "\x0b" not in u for u in units)
+    messages = [row[3] for row in wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert messages and all(m.endswith(" slutt") and "\x1f" not in m for m in messages)
+
+
+def test_the_made_line_is_written_as_in_the_reports(tmp_path: Path, result: AuditResult) -> None:
+    sample = select_sample(result, 3, seed=9)
+    wb = _workbook(tmp_path, result, sample, stratify=None)
+    facts = {row[0]: row[1] for row in wb[ABOUT_SHEET].iter_rows(values_only=True) if row and row[0]}
+    assert facts["Laget"] == f"{fmt_datetime(result.generated_at)} av ipaudit {result.tool_version}"
+
+
+def test_the_workbook_is_flushed_to_disk_before_it_replaces_the_old_one(
+    tmp_path: Path, result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "stikkprove.xlsx"
+    path.write_bytes(b"last week's workbook")
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        assert synced, "renamed before the new workbook was flushed to disk"
+        real_replace(src, dst)
+
+    real_replace = os.replace
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    sample = select_sample(result, 3, seed=9)
+    write_review_workbook(sample, result, path, n=3, seed=9, stratify=None)
+    assert openpyxl.load_workbook(path).sheetnames == [SAMPLE_SHEET, FINDINGS_SHEET, ABOUT_SHEET]
+    assert [p.name for p in tmp_path.iterdir()] == ["stikkprove.xlsx"]
+
+
+def test_a_failed_save_leaves_the_old_workbook_and_no_temporary_file(
+    tmp_path: Path, result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "stikkprove.xlsx"
+    path.write_bytes(b"last week's workbook")
+
+    def broken(self: openpyxl.Workbook, filename: str) -> None:
+        Path(filename).write_bytes(b"PK half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_review_workbook(select_sample(result, 3, seed=9), result, path, n=3, seed=9, stratify=None)
+    assert path.read_bytes() == b"last week's workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["stikkprove.xlsx"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from ipaudit.numbers import fmt_decimal
+
 EMPTY = "Historikken har ingen kjøringer ennå."
 NOTE = "Etterlevelse i % = oppfylt / (oppfylt + ikke oppfylt) per regel; – = ingen avgjorte resultater."
 
 
 def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.1f}".replace(".", ",")
+    return "–" if rate is None else fmt_decimal(rate * 100)
 
 
 def render_trend(frame: pl.DataFrame) -> str:

@@ -1,21 +1,19 @@
 """Report views of one AuditResult, written atomically: HTML, Excel, JSON and CSV.
 
 ``write_reports`` renders every requested format to temporary files in the output
-directory, flushes them to disk, and only then renames them over the old reports. If any
-view raises (or the run is interrupted) the temporary files are removed and last night's
-reports are left exactly as they were.
+directory, flushes them to disk, and only then renames them over the old reports
+(``atomic.atomic_files``). If any view raises (or the run is interrupted) the temporary
+files are removed and last night's reports are left exactly as they were.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
 from ipaudit.errors import InputError
 from ipaudit.model import AuditResult
+from ipaudit.report.atomic import atomic_files
 from ipaudit.report.base import ReportView
 from ipaudit.report.csv import CsvView
 from ipaudit.report.html import DEFAULT_LIMIT, HtmlView
@@ -53,26 +51,6 @@ def make_views(
     return views
 
 
-def _temporary(out_dir: Path, final_name: str) -> Path:
-    """Create an empty, hidden temporary file next to where ``final_name`` will go."""
-    while True:
-        path = out_dir / f".{final_name}.{secrets.token_hex(6)}.tmp"
-        try:
-            # 0o666 & ~umask: the report gets ordinary permissions after the rename.
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-            return path
-        except FileExistsError:
-            continue
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_reports(
     result: AuditResult,
     out_dir: Path,
@@ -90,23 +68,9 @@ def write_reports(
     pseudonymising); None lets the view draw its default sample from ``result``.
     """
     views = make_views(formats, html_limit=html_limit, supervision_sample=supervision_sample)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pending: dict[Path, Path] = {}
-    try:
-        for view in views:
-            targets = {}
-            for name in view.filenames_for(result):
-                targets[name] = pending[out_dir / name] = _temporary(out_dir, name)
-            view.render(result, targets)
-        for temporary in pending.values():
-            _fsync(temporary)
-        for final, temporary in pending.items():
-            os.replace(temporary, final)
-    finally:
-        for temporary in pending.values():
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-    with contextlib.suppress(OSError):  # not every platform can fsync a directory
-        _fsync(out_dir)
-    return list(pending)
+    planned = [(view, view.filenames_for(result)) for view in views]
+    names = [name for _, view_names in planned for name in view_names]
+    with atomic_files(out_dir, names) as temporaries:
+        for view, view_names in planned:
+            view.render(result, {name: temporaries[name] for name in view_names})
+    return [Path(out_dir) / name for name in names]

@@ -13,27 +13,22 @@ import datetime as dt
 
 import polars as pl
 
+from ipaudit.extract.columns import TABLE_NAMES
 from ipaudit.history import CHANGE_NEW, CHANGE_STILL, GONE_SCHEMA, Comparison
-from ipaudit.model import STATUS_LABELS, AuditResult, ProfileInfo, Severity, Status, Suspension
-
-NBSP = "\u00a0"
+from ipaudit.model import STATUS_LABELS, AuditResult, ProfileInfo, Severity, Status, Suspension, WaiverOutcome
+from ipaudit.numbers import NBSP
 
 #: The statuses listed as findings in the HTML (not_applicable is counted, not listed),
 #: in the order they are listed: what needs action first.
 LISTED_STATUSES: tuple[str, ...] = (Status.FAIL.value, Status.PENDING.value, Status.WAIVED.value)
 
-#: The Excel findings sheet lists every result that is not pass.
-NON_PASS_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s is not Status.PASS)
-
 SEVERITY_LABELS: dict[str, str] = {s.value: s.label for s in Severity}
 
-TABLE_LABELS: dict[str, str] = {
-    "patients": "pasienter",
-    "episodes": "kontakter",
-    "assessments": "vurderinger",
-    "coordinators": "koordinatorer",
-    "documents": "dokumenter",
-}
+#: The Norwegian name of each table: the first of the names its file or sheet may carry.
+TABLE_LABELS: dict[str, str] = {table: names[0] for table, names in TABLE_NAMES.items() if names}
+
+#: Bokmål label of each waiver state (WaiverOutcome.state), in the order the reports list them.
+WAIVER_STATE_LABELS: dict[str, str] = {"applied": "Brukt", "expired": "Utløpt", "unused": "Ikke brukt"}
 
 #: Bokmål description and unit of each known parameter. Unknown names are shown as is.
 PARAMETER_LABELS: dict[str, tuple[str, str]] = {
@@ -69,13 +64,6 @@ def fmt_int(number: int | None) -> str:
     return f"{number or 0:,}".replace(",", NBSP)
 
 
-def fmt_pct(rate: float | None) -> str:
-    """A rate as a Norwegian percentage with one decimal (87,5 %), or – when undefined."""
-    if rate is None:
-        return "–"
-    return f"{rate * 100:.1f}".replace(".", ",") + NBSP + "%"
-
-
 def status_label(status: str | None) -> str:
     """Bokmål label of a status value."""
     return STATUS_LABELS.get(status or "", status or "")
@@ -84,6 +72,20 @@ def status_label(status: str | None) -> str:
 def severity_label(severity: str | Severity) -> str:
     """Bokmål label of a severity value."""
     return SEVERITY_LABELS.get(str(severity), str(severity))
+
+
+def waiver_state_label(state: str) -> str:
+    """Bokmål label of a waiver state ('applied' → 'Brukt')."""
+    return WAIVER_STATE_LABELS.get(state, state)
+
+
+def waivers_by_state(result: AuditResult) -> dict[str, list[WaiverOutcome]]:
+    """The run's waivers grouped by state: every state of WAIVER_STATE_LABELS (maybe empty), in
+    its order, then any other state; waivers in the order of ``result.waivers``."""
+    groups: dict[str, list[WaiverOutcome]] = {state: [] for state in WAIVER_STATE_LABELS}
+    for waiver in result.waivers:
+        groups.setdefault(waiver.state, []).append(waiver)
+    return groups
 
 
 def table_label(table: str) -> str:

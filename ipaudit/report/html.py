@@ -24,6 +24,7 @@ import jinja2
 import markupsafe
 import polars as pl
 
+from ipaudit import numbers
 from ipaudit.history import CHANGE_NEW, Comparison
 from ipaudit.model import AuditResult, RuleSummary, Status
 from ipaudit.report import common
@@ -63,10 +64,11 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         date=common.fmt_date,
         num=common.fmt_int,
-        pct=common.fmt_pct,
+        pct=numbers.fmt_pct,
         status_label=common.status_label,
         change_label=lambda change: common.CHANGE_SHORT_LABELS.get(change or "", ""),
         severity_label=common.severity_label,
+        waiver_state_label=common.waiver_state_label,
         table_label=common.table_label,
         parameter=lambda item: common.parameter_text(*item),
         parameter_parts=lambda item: common.parameter_parts(*item),
@@ -193,9 +195,6 @@ def render_html(
     companions: frozenset[str] = frozenset(),
 ) -> str:
     """The whole report as one HTML string."""
-    waivers: dict[str, list[Any]] = {"applied": [], "expired": [], "unused": []}
-    for w in result.waivers:
-        waivers.setdefault(w.state, []).append(w)
     sources = {s.table: s for s in result.extract.sources}
     context = {
         "r": result,
@@ -205,7 +204,7 @@ def render_html(
         "history": _history_section(result, limit),
         "resolved_pointer": common.companions_text(companions, "resolved"),
         "unit_limit": UNIT_LIMIT,
-        "waivers": waivers,
+        "waivers": common.waivers_by_state(result),
         "rejected_rows": result.rejected.head(limit).to_dicts(),
         "rejected_total": result.rejected.height,
         "sources": sources,

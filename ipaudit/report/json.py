@@ -25,7 +25,7 @@ from ipaudit.extract.model import REJECTED_SCHEMA
 from ipaudit.history import GONE_SCHEMA, Comparison
 from ipaudit.model import RESULT_SCHEMA, AuditResult, RuleSummary, Status, Suspension
 from ipaudit.report.base import ReportView
-from ipaudit.report.common import HISTORY_RESULT_COLUMNS
+from ipaudit.report.common import HISTORY_RESULT_COLUMNS, waivers_by_state
 
 FORMAT_VERSION = 1
 FILENAME = "ipaudit-results.json"
@@ -103,13 +103,14 @@ def _head(result: AuditResult) -> dict[str, Any]:
 
 
 def _waivers(result: AuditResult) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {"applied": [], "expired": [], "unused": []}
-    for w in result.waivers:
-        out.setdefault(w.state, []).append(
+    return {
+        state: [
             {"rule_id": w.rule_id, "patient_id": w.patient_id, "reason": w.reason,
              "approved_by": w.approved_by, "expires": _iso(w.expires)}
-        )
-    return out
+            for w in waivers
+        ]
+        for state, waivers in waivers_by_state(result).items()
+    }
 
 
 def _dump(value: Any) -> str:

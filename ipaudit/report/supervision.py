@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +29,14 @@ import jinja2
 import markupsafe
 import polars as pl
 
+from ipaudit import (
+    numbers,
+    review_sample,  # the module, not its names: review_sample imports ipaudit.report
+)
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES
 from ipaudit.model import AuditResult, RuleSummary, Severity, Status
 from ipaudit.report import common, html
 from ipaudit.report.base import ReportView
-from ipaudit.review_sample import METHOD_TEXT, cohort_patients, reproduce_command, select_sample
 
 FILENAME = "ipaudit-tilsynsrapport.html"
 TEMPLATE = "supervision.html.j2"
@@ -95,12 +97,12 @@ def draw_sample(
     stratify: str | None = DEFAULT_STRATIFY,
 ) -> SampleDraw | None:
     """The default review sample of ``result``: min(n, cohort) patients; None for an empty cohort."""
-    cohort = cohort_patients(result).height
+    cohort = review_sample.cohort_patients(result).height
     if cohort == 0:
         return None
     size = min(n or DEFAULT_SAMPLE_SIZE, cohort)
     return SampleDraw(
-        patients=select_sample(result, size, seed, stratify),
+        patients=review_sample.select_sample(result, size, seed, stratify),
         n=size,
         seed=seed,
         stratify=stratify,
@@ -149,7 +151,7 @@ def _finding_phrase(rule: RuleSummary) -> str:
 
 
 def _share(part: int, whole: int) -> str:
-    return common.fmt_pct(part / whole) if whole else "–"
+    return numbers.fmt_pct(part / whole) if whole else "–"
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ def _rule_text(rule: RuleSummary, counts: dict[str, int], assessed: int, cohort:
     if assessed:
         parts.append(
             f"Av {common.fmt_int(assessed)} vurderte er {common.fmt_int(passes)} oppfylt og "
-            f"{common.fmt_int(fails)} ikke oppfylt ({common.fmt_pct(rule.compliance_rate)} oppfylt)."
+            f"{common.fmt_int(fails)} ikke oppfylt ({numbers.fmt_pct(rule.compliance_rate)} oppfylt)."
         )
     elif applicable:
         parts.append("Ingen kunne vurderes ennå.")
@@ -274,7 +276,9 @@ def requirements(result: AuditResult) -> list[Requirement]:
 
 def scope_units(result: AuditResult) -> tuple[list[tuple[str, int]], int, int]:
     """(unit, cohort patients) for the largest units, and the count and patients of the rest."""
-    per_unit = cohort_patients(result).group_by("unit").len().sort(["len", "unit"], descending=[True, False])
+    per_unit = (
+        review_sample.cohort_patients(result).group_by("unit").len().sort(["len", "unit"], descending=[True, False])
+    )
     shown = [(u, int(n)) for u, n in per_unit.head(UNIT_LIMIT).iter_rows()]
     rest = per_unit.slice(UNIT_LIMIT)
     return shown, rest.height, int(rest["len"].sum()) if rest.height else 0
@@ -282,16 +286,9 @@ def scope_units(result: AuditResult) -> tuple[list[tuple[str, int]], int, int]:
 
 def audit_command(result: AuditResult) -> str:
     """The ``ipaudit audit`` command that makes this report again (key and waiver files named, never shown)."""
-    profile = result.profile.name if result.profile.source == "innebygd" else result.profile.source
-    args = ["ipaudit", "audit", str(result.extract.location), "--as-of", result.as_of.isoformat(), "--profile", profile]
-    if result.period_from is not None:
-        args += ["--from", result.period_from.isoformat()]
-    if result.period_to != result.as_of:
-        args += ["--to", result.period_to.isoformat()]
-    args += ["--format", "supervision"]
-    if result.waivers:
-        args += ["--waivers", "UNNTAKSFIL"]
-    return shlex.join(args) + (" --pseudonymize NØKKELFIL" if result.pseudonymized else "")
+    return review_sample.command_line(
+        "audit", result, after=("--format", "supervision"), pseudonymized=result.pseudonymized
+    )
 
 
 def _sample_rows(result: AuditResult, draw: SampleDraw) -> list[dict[str, Any]]:
@@ -315,19 +312,21 @@ def _sample_rows(result: AuditResult, draw: SampleDraw) -> list[dict[str, Any]]:
 
 
 def _sample_context(result: AuditResult, draw: SampleDraw | None) -> dict[str, Any]:
-    template = reproduce_command(
+    template = review_sample.reproduce_command(
         result, DEFAULT_SAMPLE_SIZE, DEFAULT_SAMPLE_SEED + 1, DEFAULT_STRATIFY, pseudonymized=result.pseudonymized
     )
     if draw is None:
         return {"sample": None, "select_template": template}
     if draw.on_real_ids:
-        command = reproduce_command(result, draw.n, draw.seed, draw.stratify, pseudonymized=result.pseudonymized)
+        command = review_sample.reproduce_command(
+            result, draw.n, draw.seed, draw.stratify, pseudonymized=result.pseudonymized
+        )
     else:
         command = audit_command(result)
     return {
         "sample": draw,
         "sample_rows": _sample_rows(result, draw),
-        "sample_method": METHOD_TEXT.get(draw.stratify, str(draw.stratify)),
+        "sample_method": review_sample.METHOD_TEXT.get(draw.stratify, str(draw.stratify)),
         "sample_command": command,
         "select_template": template,
     }
@@ -338,9 +337,6 @@ def render_supervision(result: AuditResult, sample: SampleDraw | None = None) ->
     draw = sample if sample is not None else draw_sample(result)
     reqs = requirements(result)
     units, other_units, other_patients = scope_units(result)
-    waivers: dict[str, list[Any]] = {"applied": [], "expired": [], "unused": []}
-    for w in result.waivers:
-        waivers.setdefault(w.state, []).append(w)
     context = {
         "r": result,
         "requirements": reqs,
@@ -357,7 +353,7 @@ def render_supervision(result: AuditResult, sample: SampleDraw | None = None) ->
         "suspensions": [common.suspension_text(s) for s in result.profile.suspensions],
         "generated": common.fmt_datetime(result.generated_at),
         "audit_command": audit_command(result),
-        "waivers": waivers,
+        "waivers": common.waivers_by_state(result),
         "rejected_total": result.rejected.height,
         "statuses": [s.value for s in Status],
         "css": markupsafe.Markup(html.load_template(STYLESHEET)),  # our file, not data

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from ipaudit import numbers
 from ipaudit.report import common
 
 WIDTH, HEIGHT = 960, 360
@@ -77,7 +78,7 @@ class Line:
         if self.previous is None or self.current is None:
             return "–"
         points = round((self.current - self.previous) * 100, 1)
-        text = f"{abs(points):.1f}".replace(".", ",")
+        text = numbers.fmt_decimal(abs(points))
         return "±0,0" if points == 0 else ("+" if points > 0 else "\u2212") + text
 
 

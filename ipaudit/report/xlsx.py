@@ -57,26 +57,28 @@ _TOP = Alignment(vertical="top", horizontal="left")
 _NUMBER = Alignment(vertical="top")
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, *, font: Font | None = None,
-          number_format: str | None = None, wrap: bool = False,
-          fill: PatternFill | None = None) -> Cell:
-    """A write-only cell; a string is always stored as text (never a formula or error)."""
-    cell = WriteOnlyCell(ws)
+def cell(ws: WriteOnlyWorksheet | Worksheet, value: Any, *, font: Font | None = None,
+         number_format: str | None = None, wrap: bool = False,
+         fill: PatternFill | None = None) -> Cell:
+    """A cell for ``ws.append``: a string is always stored as text (never a formula or error)
+    and without characters Excel cannot hold (``clean_text``); a date is shown DATE_FORMAT.
+    Also used by the review workbook of ``ipaudit select``."""
+    made = WriteOnlyCell(ws)
     if isinstance(value, str):
-        cell.value = clean_text(value)
-        cell.data_type = "s"
+        made.value = clean_text(value)
+        made.data_type = "s"
     else:
-        cell.value = value
+        made.value = value
         if isinstance(value, dt.date) and number_format is None:
             number_format = DATE_FORMAT
     if font is not None:
-        cell.font = font
+        made.font = font
     if fill is not None:
-        cell.fill = fill
+        made.fill = fill
     if number_format is not None:
-        cell.number_format = number_format
-    cell.alignment = _WRAP if wrap else _TOP if isinstance(value, str | dt.date) else _NUMBER
-    return cell
+        made.number_format = number_format
+    made.alignment = _WRAP if wrap else _TOP if isinstance(value, str | dt.date) else _NUMBER
+    return made
 
 
 class _Sheet:
@@ -99,7 +101,7 @@ class _Sheet:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def cell(self, value: Any, **style: Any) -> Cell:
-        return _cell(self.ws, value, **style)
+        return cell(self.ws, value, **style)
 
     def add(self, cells: Sequence[Any] = ()) -> None:
         self.rows += 1
@@ -284,9 +286,8 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
     if result.waivers:
         heading("Unntak")
         s.header(["Tilstand", "Begrunnelse", "Godkjent av", "Regel", "Pasient", "Utløper"])
-        states = {"applied": "Brukt", "expired": "Utløpt", "unused": "Ikke brukt"}
         for w in result.waivers:
-            s.add([s.cell(states.get(w.state, w.state)), s.cell(w.reason, wrap=True),
+            s.add([s.cell(common.waiver_state_label(w.state)), s.cell(w.reason, wrap=True),
                    s.cell(w.approved_by, wrap=True), s.cell(w.rule_id), s.cell(w.patient_id),
                    s.cell(w.expires)])
 
