@@ -323,3 +323,21 @@ def test_an_internal_error_exits_3_with_one_line(
         "ipaudit: intern feil (RuntimeError); kjør med IPAUDIT_DEBUG=1 for detaljer"
     ]
     assert not (tmp_path / "o" / "ipaudit-report.html").exists()
+
+
+def test_readme_shows_what_make_demo_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text("utf-8")
+    shown = readme.split("`make demo` skriver (forkortet):\n\n```\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    args = [
+        "audit",
+        str(root / "sample_data" / "extract"),
+        "--as-of",
+        "2025-06-30",
+        "--out",
+        "out",
+        "--fail-on",
+        "never",
+    ]
+    assert invoke(args, 0).output == shown, "update the make demo output in README.md"
