@@ -31,15 +31,12 @@ class DateType(click.ParamType):
     name = "dato"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip()
-        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        self.fail(f"«{text}» er ingen dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå", param, ctx)
+        from ipaudit.waivers import parse_date
+
+        day = parse_date(value)
+        if day is None:
+            self.fail(f"«{str(value).strip()}» er ingen dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå", param, ctx)
+        return day
 
 
 DATE = DateType()

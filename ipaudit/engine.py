@@ -205,7 +205,7 @@ def suspended_by(profile: Profile, tags: Collection[str]) -> pl.Expr:
 
 def _evidence(documents: pl.DataFrame, patterns: Mapping[str, tuple[str, ...]]) -> pl.DataFrame:
     """Evidence rows by document type and by non-negated phrase, one per (document, kind)."""
-    keep = ["patient_id", "document_id", "doc_date", "doc_type", "consent_scope"]
+    keep = ["patient_id", "document_id", "doc_date", "doc_type", "consent_scope", "index_date"]
     by_type = documents.filter(pl.col("doc_type").is_in(TYPE_EVIDENCE_KINDS)).select(
         *keep, pl.col("doc_type").alias("kind"), pl.lit("type").alias("by")
     )

@@ -59,7 +59,7 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
         extra = set(entry) - set(_FIELDS)
         if extra:
             raise InputError(f"{where}: ukjent nøkkel «{sorted(extra)[0]}»")
-        expires = _date(entry["expires"])
+        expires = parse_date(entry["expires"])
         if expires is None:
             raise InputError(f"{where}: «expires» er ingen gyldig dato (ÅÅÅÅ-MM-DD eller dd.mm.åååå)")
         waivers.append(
@@ -74,7 +74,8 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
     return tuple(waivers)
 
 
-def _date(value: object) -> dt.date | None:
+def parse_date(value: object) -> dt.date | None:
+    """A date from TOML or the command line: a real date, ISO (2025-06-30) or dd.mm.yyyy."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -177,7 +177,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .then(
             pl.struct(
                 status=pl.lit("pending"),
-                message=pl.format("Samtykke ikke dokumentert ennå; frist {}.", due_no_action.dt.strftime("%d.%m.%Y")),
+                message=pl.format("Samtykke ikke dokumentert ennå; frist {}.", fmt_date(due_no_action)),
                 evidence=pl.lit([], dtype=pl.List(pl.String)),
                 due_date=due_no_action,
             )
@@ -185,7 +185,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .otherwise(
             pl.struct(
                 status=pl.lit("fail"),
-                message=pl.format("Samtykke mangler (frist {}).", due_no_action.dt.strftime("%d.%m.%Y")),
+                message=pl.format("Samtykke mangler (frist {}).", fmt_date(due_no_action)),
                 evidence=pl.lit([], dtype=pl.List(pl.String)),
                 due_date=due_no_action,
             )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ipaudit.checks.base import CheckContext, finish, fmt_date
+from ipaudit.checks.base import CheckContext, evidence_ids, finish, fmt_date
 from ipaudit.model import RuleMeta, Severity
 
 RULE = RuleMeta(
@@ -33,14 +33,7 @@ RULE = RuleMeta(
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """Which negative outcomes apply, and whether complaint guidance is documented since the index date."""
-    guidance = (
-        ctx.evidence.filter(pl.col("kind") == "KLAGEVEILEDNING")
-        .join(ctx.cohort.select("patient_id", "index_date"), on="patient_id")
-        .filter(pl.col("doc_date") >= pl.col("index_date"))
-        .sort("doc_date", "document_id")
-        .group_by("patient_id")
-        .agg(pl.col("document_id").unique(maintain_order=True).alias("ids"), pl.col("doc_date").min().alias("first"))
-    )
+    guidance = evidence_ids(ctx.evidence, "KLAGEVEILEDNING", pl.col("doc_date") >= pl.col("index_date"))
     plans = ctx.documents.filter(pl.col("doc_type") == "IP_PLAN").select("patient_id").unique()
     coordinators = ctx.coordinators.select("patient_id").unique()
     as_of = pl.lit(ctx.as_of)
@@ -105,7 +98,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .then(
             pl.struct(
                 status=pl.lit("pass"),
-                message=pl.format("Klageveiledning dokumentert {} (utfall: {}).", fmt_date("first"), reasons),
+                message=pl.format("Klageveiledning dokumentert {} (utfall: {}).", fmt_date("first_date"), reasons),
                 evidence=pl.col("ids"),
                 due_date=pl.when(only_a).then(due_a).otherwise(None),
             )
@@ -117,7 +110,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
                 message=pl.format(
                     "Klageveiledning ikke dokumentert ennå (utfall: {}); frist {}.",
                     reasons,
-                    due_a.dt.strftime("%d.%m.%Y"),
+                    fmt_date(due_a),
                 ),
                 evidence=empty,
                 due_date=due_a,

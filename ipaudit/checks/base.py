@@ -36,7 +36,7 @@ class CheckContext:
     doc_date, doc_type, unit, consent_scope, index_date."""
     evidence: pl.DataFrame
     """Evidence rows: patient_id, kind, document_id, doc_date, doc_type, by ('type' or
-    'text'), consent_scope. Kinds: INFO_IP, SAMTYKKE, KLAGEVEILEDNING (by type or by
+    'text'), consent_scope, index_date. Kinds: INFO_IP, SAMTYKKE, KLAGEVEILEDNING (by type or by
     non-negated phrase) and EPIKRISE_MENTION (an EPIKRISE whose text mentions koordinator
     or individuell plan, not negated). Only signed documents in the window."""
     coordinators: pl.DataFrame
