@@ -36,7 +36,6 @@ from pathlib import Path
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -45,7 +44,7 @@ from ipaudit.errors import InputError
 from ipaudit.model import AuditResult, RuleSummary
 from ipaudit.report.atomic import atomic_files
 from ipaudit.report.common import fmt_datetime, status_label
-from ipaudit.report.xlsx import cell
+from ipaudit.report.xlsx import BOLD, cell
 
 STRATIFY_CHOICES: tuple[str, ...] = ("unit",)
 REVIEW_FILENAME = "ipaudit-stikkprove.xlsx"
@@ -176,12 +175,9 @@ def reproduce_command(
     return command_line("select", result, before=options, pseudonymized=pseudonymized)
 
 
-_BOLD = Font(bold=True)
-
-
 def _text(ws: Worksheet, value: object, *, bold: bool = False, wrap: bool = False) -> Cell:
     """A cell that holds ``value`` as text: a value starting with = + - @ never becomes a formula."""
-    return cell(ws, "" if value is None else str(value), font=_BOLD if bold else None, wrap=wrap)
+    return cell(ws, "" if value is None else str(value), font=BOLD if bold else None, wrap=wrap)
 
 
 def _sample_sheet(ws: Worksheet, sample: pl.DataFrame, result: AuditResult, rules: list[str]) -> None:
@@ -219,7 +215,7 @@ def _sample_sheet(ws: Worksheet, sample: pl.DataFrame, result: AuditResult, rule
             choices.add(f"{letter}2:{letter}{last_row}")
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last_row}"
-    widths = [18, 30, 12] + [15, 15] * len(rules) + [40]
+    widths = [18, 45, 12] + [15, 15] * len(rules) + [40]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
@@ -240,14 +236,16 @@ def _findings_sheet(ws: Worksheet, sample: pl.DataFrame, result: AuditResult, ru
     for patient_id, rule_id, status, message, due, evidence in rows.select(
         "patient_id", "rule_id", "status", "message", "due_date", "evidence"
     ).iter_rows():
-        ws.append([
-            _text(ws, patient_id),
-            _text(ws, rule_id),
-            _text(ws, status_label(status)),
-            _text(ws, message, wrap=True),
-            cell(ws, due),
-            _text(ws, ", ".join(evidence or [])),
-        ])
+        ws.append(
+            [
+                _text(ws, patient_id),
+                _text(ws, rule_id),
+                _text(ws, status_label(status)),
+                _text(ws, message, wrap=True),
+                cell(ws, due),
+                _text(ws, ", ".join(evidence or [])),
+            ]
+        )
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:F{rows.height + 1}"
     for letter, width in zip("ABCDEF", (18, 8, 18, 70, 12, 40), strict=True):

@@ -48,7 +48,7 @@ DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 _LINE_HEIGHT = 15
 
 _FONT = "Calibri"
-_BOLD = Font(name=_FONT, size=11, bold=True)
+BOLD = Font(name=_FONT, size=11, bold=True)
 _TITLE = Font(name=_FONT, size=14, bold=True)
 _HEADING = Font(name=_FONT, size=12, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -116,7 +116,7 @@ class _Sheet:
         self.ws.append(list(cells))
 
     def header(self, titles: Sequence[str]) -> None:
-        self.add([self.cell(t, font=_BOLD, fill=_HEADER_FILL, wrap=True) for t in titles])
+        self.add([self.cell(t, font=BOLD, fill=_HEADER_FILL, wrap=True) for t in titles])
 
 
 def _data_sheet(book: FastRowsWorkbook, title: str, columns: Sequence[Column],
@@ -221,7 +221,7 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
 
     def fact(label: str, *values: Any) -> None:
         for i, value in enumerate(values or ("",)):
-            s.add([s.cell(label if i == 0 else None, font=_BOLD), s.cell(value, wrap=True)])
+            s.add([s.cell(label if i == 0 else None, font=BOLD), s.cell(value, wrap=True)])
 
     def heading(text: str) -> None:
         s.add()
