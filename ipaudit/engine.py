@@ -71,7 +71,15 @@ def audit(extract: Extract, options: AuditOptions) -> AuditResult:
     results = _assemble(frames, ctx, profile)
     results, waiver_outcomes = apply_waivers(results, options.waivers, options.as_of)
     counts = {(rule_id, status): n for rule_id, status, n in results.group_by("rule_id", "status").len().iter_rows()}
-    rules = tuple(_summary(rule_id, counts, profile, notes[rule_id]) for rule_id in profile.rules)
+    waived_fail = dict(
+        results.filter((pl.col("status") == Status.WAIVED.value) & (pl.col("original_status") == Status.FAIL.value))
+        .group_by("rule_id")
+        .len()
+        .iter_rows()
+    )
+    rules = tuple(
+        _summary(rule_id, counts, profile, notes[rule_id], waived_fail.get(rule_id, 0)) for rule_id in profile.rules
+    )
     return AuditResult(
         tool_version=__version__,
         generated_at=dt.datetime.now().replace(microsecond=0),
@@ -325,7 +333,9 @@ def _patient_units(ctx: CheckContext) -> pl.DataFrame:
     return pl.concat([from_cohort, latest_episode], how="vertical")
 
 
-def _summary(rule_id: str, all_counts: dict[tuple[str, str], int], profile: Profile, note: str | None) -> RuleSummary:
+def _summary(
+    rule_id: str, all_counts: dict[tuple[str, str], int], profile: Profile, note: str | None, waived_fail: int = 0
+) -> RuleSummary:
     meta = registry()[rule_id].meta
     counts = {s.value: all_counts.get((rule_id, s.value), 0) for s in Status}
     loosened = tuple(
@@ -341,6 +351,8 @@ def _summary(rule_id: str, all_counts: dict[tuple[str, str], int], profile: Prof
         compliance_rate=meta.rate(counts["pass"], counts["fail"]),
         note=note,
         loosened=loosened,
+        waived_fail=waived_fail,
+        rate_without_waivers=meta.rate(counts["pass"], counts["fail"] + waived_fail),
     )
 
 

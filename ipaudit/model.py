@@ -167,6 +167,11 @@ class RuleSummary:
     """Why the rule did not run, or ran limited (a missing optional table), in bokmål."""
     loosened: tuple[str, ...] = ()
     """Bokmål notes for parameters the profile set looser than the guideline it extends."""
+    waived_fail: int = 0
+    """Waived results that would have been fail: a waiver takes them out of the rate."""
+    rate_without_waivers: float | None = None
+    """The compliance rate had no waiver applied (waived fails counted as fail); the views
+    show it beside the rate when waivers raised it (``ipaudit.headline.waiver_note``)."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from ipaudit.extract.model import Extract
+from ipaudit.headline import describe, headline, waiver_note, waivers_raise_rates
 from ipaudit.model import AuditResult
 from ipaudit.numbers import fmt_pct
+
+#: The terminal table's severity column, in bokmål (``--fail-on error|warning`` in words).
+SEVERITY_WORDS: dict[str, str] = {"error": "feil", "warning": "advarsel"}
 
 
 def render_summary(result: AuditResult) -> str:
@@ -15,18 +19,26 @@ def render_summary(result: AuditResult) -> str:
         f"periode {period}–{result.period_to:%d.%m.%Y} · profil {result.profile.name}",
         f"Kohort: {result.cohort_size} pasienter med vurdert behov. Avviste rader: {result.rejected.height}.",
         "",
-        f"{'Regel':<6} {'Alvorlighet':<9} {'Oppfylt':>8} {'Ikke opp.':>9} {'Venter':>7} "
+        f"{'Regel':<6} {'Alvorlighet':<11} {'Oppfylt':>8} {'Ikke opp.':>9} {'Venter':>7} "
         f"{'Ikke akt.':>9} {'Unntatt':>8} {'Etterlevelse':>12}  Tittel",
     ]
     for rule in result.rules:
         c = rule.counts
         lines.append(
-            f"{rule.meta.id:<6} {rule.severity.value:<9} {c['pass']:>8} {c['fail']:>9} "
+            f"{rule.meta.id:<6} {SEVERITY_WORDS[rule.severity.value]:<11} {c['pass']:>8} {c['fail']:>9} "
             f"{c['pending']:>7} {c['not_applicable']:>9} {c['waived']:>8} "
             f"{fmt_pct(rule.compliance_rate):>12}  {rule.meta.title}"
         )
         if rule.note:
             lines.append(f"{'':<6} {rule.note}")
+        note = waiver_note(rule)
+        if note:
+            lines.append(f"{'':<6} {note}")
+    lines.append("")
+    lines.append("I alt: " + describe(headline(result)))
+    raised = waivers_raise_rates(result)
+    if raised:
+        lines.append(raised)
     return "\n".join(lines)
 
 

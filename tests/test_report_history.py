@@ -285,7 +285,7 @@ def test_xlsx_funn_lost_trend_and_summary(result: AuditResult, tmp_path: Path) -
     history = _history(result)
     (path,) = write_reports(result, tmp_path, ["xlsx"])
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Sammendrag", "Funn", "Løst", "Trend", "Enheter", "Regler", "Avviste rader"]
+    assert wb.sheetnames == ["Sammendrag", "Funn", "Ikke aktuelt", "Løst", "Trend", "Enheter", "Regler", "Avviste rader"]
 
     funn = list(wb["Funn"].iter_rows(values_only=True))
     header = list(funn[0])
@@ -353,6 +353,6 @@ def test_without_history_nothing_changes(tmp_path: Path) -> None:
     for text in ("Endring", "siden-forrige", "Siden forrige", 'id="trend"', 'id="loste"', 'class="change'):
         assert text not in page
     wb = load_workbook(tmp_path / "ipaudit-report.xlsx")
-    assert wb.sheetnames == ["Sammendrag", "Funn", "Enheter", "Regler", "Avviste rader"]
+    assert wb.sheetnames == ["Sammendrag", "Funn", "Ikke aktuelt", "Enheter", "Regler", "Avviste rader"]
     assert "Endring" not in [c.value for c in wb["Funn"][1]]
     assert all(row[0] != "Siden forrige kjøring" for row in wb["Sammendrag"].iter_rows(values_only=True))

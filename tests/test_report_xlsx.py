@@ -18,6 +18,7 @@ from ipaudit.model import AuditResult
 from ipaudit.report import write_reports, xlsx_rows
 from ipaudit.report import xlsx as xlsx_view
 
+LISTED = ["fail", "pending", "waived"]
 FUNN_HEADER = ["Regel", "Tittel", "Pasient", "Status", "Alvorlighet", "Melding",
                "Dokumentasjon", "Frist", "Indeksdato", "Enhet", "Opprinnelig status",
                "Unntaksgrunn", "Godkjent av", "Unntak utløper"]
@@ -33,13 +34,13 @@ def _open(path: Path) -> Workbook:
 
 
 def _non_pass(result: AuditResult) -> int:
-    return result.results.filter(pl.col("status") != "pass").height
+    return result.results.filter(pl.col("status").is_in(LISTED)).height
 
 
 def test_sheets_and_headers(tmp_path: Path) -> None:
     result = make_result(40)
     wb = _open(_write(result, tmp_path))
-    assert wb.sheetnames == ["Sammendrag", "Funn", "Enheter", "Regler", "Avviste rader"]
+    assert wb.sheetnames == ["Sammendrag", "Funn", "Ikke aktuelt", "Enheter", "Regler", "Avviste rader"]
     funn = wb["Funn"]
     assert [c.value for c in funn[1]] == FUNN_HEADER
     assert all(c.font.b for c in funn[1])
@@ -67,12 +68,12 @@ def test_dates_are_excel_dates(tmp_path: Path) -> None:
         assert isinstance(cell.value, dt.datetime)
         assert cell.number_format == "dd.mm.yyyy"
         assert cell.is_date
-    first = result.results.filter(pl.col("status") != "pass", pl.col("due_date").is_not_null())
+    first = result.results.filter(pl.col("status").is_in(LISTED), pl.col("due_date").is_not_null())
     assert ws.cell(2 + _first_index_with_due(result), 8).value.date() == first["due_date"][0]
 
 
 def _first_index_with_due(result: AuditResult) -> int:
-    dues = result.results.filter(pl.col("status") != "pass").get_column("due_date").to_list()
+    dues = result.results.filter(pl.col("status").is_in(LISTED)).get_column("due_date").to_list()
     return next(i for i, d in enumerate(dues) if d is not None)
 
 
@@ -124,11 +125,12 @@ def test_illegal_characters_and_long_text_do_not_break_the_workbook(tmp_path: Pa
 def test_funn_continues_on_more_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx_view, "MAX_SHEET_ROWS", 51)  # 50 data rows per sheet
     monkeypatch.setattr(xlsx_rows, "CHUNK_ROWS", 7)
-    result = make_result(40, n_rejected=60)
+    result = make_result(80, n_rejected=60)
     n = _non_pass(result)
     wb = _open(_write(result, tmp_path))
     parts = [name for name in wb.sheetnames if name.startswith("Funn")]
     expected = -(-n // 50)
+    assert expected >= 2
     assert parts == ["Funn", *[f"Funn ({i})" for i in range(2, expected + 1)]]
     rows = []
     for name in parts:
@@ -137,7 +139,7 @@ def test_funn_continues_on_more_sheets(tmp_path: Path, monkeypatch: pytest.Monke
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:N{ws.max_row}"
         assert ws.max_row <= 51
         rows += [r[:3] for r in ws.iter_rows(min_row=2, values_only=True)]
-    expected_rows = result.results.filter(pl.col("status") != "pass").select(
+    expected_rows = result.results.filter(pl.col("status").is_in(LISTED)).select(
         "rule_id", "patient_id").rows()
     assert [(r[0], r[2]) for r in rows] == expected_rows
     assert wb.sheetnames[-2:] == ["Avviste rader", "Avviste rader (2)"]
@@ -174,5 +176,5 @@ def test_empty_results(tmp_path: Path) -> None:
     result = make_result(5, n_rejected=0)
     result = dataclasses.replace(result, results=result.results.clear(), units=pl.DataFrame())
     wb = _open(_write(result, tmp_path))
-    assert wb.sheetnames == ["Sammendrag", "Funn", "Regler", "Avviste rader"]
+    assert wb.sheetnames == ["Sammendrag", "Funn", "Ikke aktuelt", "Regler", "Avviste rader"]
     assert wb["Funn"].max_row == 1 and wb["Funn"].auto_filter.ref == "A1:N1"

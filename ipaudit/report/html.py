@@ -24,7 +24,7 @@ import jinja2
 import markupsafe
 import polars as pl
 
-from ipaudit import numbers
+from ipaudit import headline, numbers
 from ipaudit.history import CHANGE_NEW, Comparison
 from ipaudit.model import AuditResult, RuleSummary, Status
 from ipaudit.report import common
@@ -72,6 +72,7 @@ def environment() -> jinja2.Environment:
         table_label=common.table_label,
         parameter=lambda item: common.parameter_text(*item),
         parameter_parts=lambda item: common.parameter_parts(*item),
+        waiver_note=headline.waiver_note,
     )
     return env
 
@@ -217,9 +218,8 @@ def render_html(
         "pointer": common.companions_text(companions),
         "rejected_pointer": common.companions_text(companions, "rejected"),
         "units_pointer": common.companions_text(companions, "units"),
-        "findings_total": sum(
-            r.counts.get(s, 0) for r in result.rules for s in common.LISTED_STATUSES
-        ),
+        "headline": headline.describe(headline.headline(result)),
+        "waivers_raise": headline.waivers_raise_rates(result),
         "css": markupsafe.Markup(load_template("report.css")),  # our file, not data
     }
     return environment().get_template(TEMPLATE).render(context)

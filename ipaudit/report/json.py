@@ -22,6 +22,7 @@ from typing import IO, Any
 import polars as pl
 
 from ipaudit.extract.model import REJECTED_SCHEMA
+from ipaudit.headline import headline
 from ipaudit.history import GONE_SCHEMA, Comparison
 from ipaudit.model import RESULT_SCHEMA, AuditResult, RuleSummary, Status, Suspension
 from ipaudit.report.base import ReportView
@@ -52,6 +53,8 @@ def _rule(r: RuleSummary) -> dict[str, Any]:
         "basis": r.meta.basis,
         "counts": {s.value: int(r.counts.get(s.value, 0)) for s in Status},
         "compliance_rate": r.compliance_rate,
+        "waived_fail": r.waived_fail,
+        "compliance_rate_without_waivers": r.rate_without_waivers,
         "tags": sorted(r.meta.tags),
         "parameters": dict(r.parameters),
         "applies_to": r.meta.applies_to,
@@ -91,6 +94,7 @@ def _head(result: AuditResult) -> dict[str, Any]:
         },
         "generated_at": result.generated_at.isoformat(timespec="seconds"),
         "cohort_size": result.cohort_size,
+        "summary": headline(result).as_dict(),
         "pseudonymized": result.pseudonymized,
         "profile_detail": {
             "name": profile.name,

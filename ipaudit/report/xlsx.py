@@ -1,8 +1,9 @@
 """``ipaudit-report.xlsx``: the audit as an Excel workbook for a quality adviser.
 
-Sheets: *Sammendrag* (header facts, data basis, per-rule summary, waivers), *Funn* (every
-result that is not pass; continued in *Funn (2)* … past Excel's row limit, as Sammendrag
-says), *Enheter* (per unit and rule), *Regler* (the catalogue with legal basis) and *Avviste
+Sheets: *Sammendrag* (header facts, the headline figures of ``ipaudit.headline``, data
+basis, per-rule summary, waivers), *Funn* (fail, pending and waived results; continued in
+*Funn (2)* … past Excel's row limit, as Sammendrag says; only a fail carries a severity),
+*Ikke aktuelt* (the not-applicable results and why, kept out of Funn), *Enheter* (per unit and rule), *Regler* (the catalogue with legal basis) and *Avviste
 rader* (rejected input rows). Data sheets have a bold, frozen header repeated on printed
 pages and an autofilter; dates are real Excel dates shown dd.mm.yyyy.
 
@@ -32,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ipaudit.headline import describe, headline, waiver_note, waivers_raise_rates
 from ipaudit.history import Comparison
 from ipaudit.model import STATUS_LABELS, AuditResult, Status
 from ipaudit.report import common
@@ -158,7 +160,9 @@ def _findings_columns(result: AuditResult) -> list[Column]:
         Column("Pasient", pl.col("patient_id"), "text", 14),
         Column("Status", common.label_expr("status", STATUS_LABELS), "text", 17),
         *(change if with_history else []),
-        Column("Alvorlighet", common.label_expr("severity", common.SEVERITY_LABELS), "text", 18),
+        # Only a breach carries a severity, so filtering Funn on a severity gives breaches only.
+        Column("Alvorlighet", pl.when(pl.col("status") == Status.FAIL.value)
+               .then(common.label_expr("severity", common.SEVERITY_LABELS)), "text", 18),
         Column("Melding", pl.col("message"), "text", 60),
         Column("Dokumentasjon", pl.col("evidence").list.join(", "), "text", 22),
         Column("Frist", pl.col("due_date"), "date", 11),
@@ -170,6 +174,18 @@ def _findings_columns(result: AuditResult) -> list[Column]:
         Column("Godkjent av", pl.col("waiver_approved_by"), "text", 24),
         Column("Unntak utløper", pl.col("waiver_expires"), "date", 12),
         *([Column("Funn-id", pl.col("finding_id"), "text", 26)] if "finding_id" in result.results.columns else []),
+    ]
+
+
+def _not_applicable_columns(result: AuditResult) -> list[Column]:
+    titles = common.rule_titles(result)
+    return [
+        Column("Regel", pl.col("rule_id"), "text", 8),
+        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 34),
+        Column("Pasient", pl.col("patient_id"), "text", 14),
+        Column("Hvorfor ikke aktuelt", pl.col("message"), "text", 70),
+        Column("Indeksdato", pl.col("index_date"), "date", 11),
+        Column("Enhet", pl.col("unit"), "text", 34),
     ]
 
 
@@ -216,7 +232,7 @@ _REJECTED_COLUMNS = [
 
 
 def _write_summary(book: FastRowsWorkbook, result: AuditResult,
-                   sheets: Mapping[str, list[str]], n_findings: int) -> None:
+                   sheets: Mapping[str, list[str]]) -> None:
     s = _Sheet(book.wb.create_sheet("Sammendrag", 0), (30, 80, 18, 12, 12, 12, 12, 12, 12))
 
     def fact(label: str, *values: Any) -> None:
@@ -248,10 +264,18 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
     if ex.missing_optional:
         fact("Valgfrie tabeller som mangler",
              ", ".join(common.table_label(t) for t in ex.missing_optional))
-    funn = sheets["Funn"]
-    where = (f"fordelt på arkene {', '.join(funn)} fordi et Excel-ark har plass til "
-             f"{common.fmt_int(MAX_SHEET_ROWS)} rader" if len(funn) > 1 else f"i arket {funn[0]}")
-    fact("Funn", f"{common.fmt_int(n_findings)} resultater som ikke er oppfylt, {where}")
+    def where(name: str) -> str:
+        parts = sheets[name]
+        return (f"fordelt på arkene {', '.join(parts)} fordi et Excel-ark har plass til "
+                f"{common.fmt_int(MAX_SHEET_ROWS)} rader" if len(parts) > 1 else f"i arket {parts[0]}")
+
+    figures = headline(result)
+    fact("Funn", describe(figures),
+         f"Funnene står {where('Funn')}; alvorlighet er satt bare der kravet ikke er oppfylt, så et filter "
+         f"på alvorlighet gir bruddene. De som ikke er aktuelle, står {where('Ikke aktuelt')}.")
+    raised = waivers_raise_rates(result)
+    if raised:
+        fact("Unntak og etterlevelse", raised)
     rejected = sheets["Avviste rader"]
     if len(rejected) > 1:
         fact("Avviste rader", f"{common.fmt_int(result.rejected.height)} rader fordelt på arkene "
@@ -275,13 +299,16 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
 
     heading("Etterlevelse per regel")
     s.header(["Regel", "Tittel", "Alvorlighet", *[STATUS_LABELS[x.value] for x in Status],
-              "Etterlevelse"])
+              "Etterlevelse", "Uten unntak"])
     for rule in result.rules:
+        without = rule.rate_without_waivers if waiver_note(rule) else None
         s.add([s.cell(rule.meta.id), s.cell(rule.meta.title, wrap=True),
                s.cell(rule.severity.label), *[rule.counts.get(x.value, 0) for x in Status],
-               s.cell(rule.compliance_rate, number_format=PERCENT_FORMAT)])
+               s.cell(rule.compliance_rate, number_format=PERCENT_FORMAT),
+               s.cell(without, number_format=PERCENT_FORMAT)])
     s.add([None, s.cell("Etterlevelse = oppfylt / (oppfylt + ikke oppfylt). Frist ikke passert, "
-                        "ikke aktuelt og unntatt telles ikke med.", wrap=True)])
+                        "ikke aktuelt og unntatt telles ikke med. «Uten unntak»: etterlevelsen om "
+                        "unntatte brudd var talt som ikke oppfylt (bare der unntak hever den).", wrap=True)])
 
     if result.waivers:
         heading("Unntak")
@@ -370,8 +397,10 @@ class XlsxView(ReportView):
         props.title = "Revisjon av individuell plan og koordinator"
         props.created = props.modified = result.generated_at.replace(tzinfo=None)
 
-        findings = result.results.filter(pl.col("status") != Status.PASS.value)
+        findings = result.results.filter(pl.col("status").is_in(common.LISTED_STATUSES))
+        outside = result.results.filter(pl.col("status") == Status.NOT_APPLICABLE.value)
         sheets = {"Funn": _split_sheets(book, "Funn", _findings_columns(result), findings)}
+        sheets["Ikke aktuelt"] = _split_sheets(book, "Ikke aktuelt", _not_applicable_columns(result), outside)
         if result.history is not None:
             gone = common.gone_frame(result.history)
             sheets["Løst"] = _split_sheets(book, "Løst", _resolved_columns(result), gone)
@@ -383,5 +412,5 @@ class XlsxView(ReportView):
         _write_rules(book, result)
         sheets["Avviste rader"] = _split_sheets(book, "Avviste rader", _REJECTED_COLUMNS,
                                                 result.rejected)
-        _write_summary(book, result, sheets, findings.height)
+        _write_summary(book, result, sheets)
         book.save(targets[FILENAME])
