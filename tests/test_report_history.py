@@ -285,7 +285,8 @@ def test_xlsx_funn_lost_trend_and_summary(result: AuditResult, tmp_path: Path) -
     history = _history(result)
     (path,) = write_reports(result, tmp_path, ["xlsx"])
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Sammendrag", "Funn", "Ikke aktuelt", "Løst", "Trend", "Enheter", "Regler", "Avviste rader"]
+    assert wb.sheetnames == [
+        "Sammendrag", "Funn", "Ikke aktuelt", "Løst", "Trend", "Enheter", "Regler", "Avviste rader"]
 
     funn = list(wb["Funn"].iter_rows(values_only=True))
     header = list(funn[0])

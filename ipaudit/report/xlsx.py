@@ -3,9 +3,10 @@
 Sheets: *Sammendrag* (header facts, the headline figures of ``ipaudit.headline``, data
 basis, per-rule summary, waivers), *Funn* (fail, pending and waived results; continued in
 *Funn (2)* … past Excel's row limit, as Sammendrag says; only a fail carries a severity),
-*Ikke aktuelt* (the not-applicable results and why, kept out of Funn), *Enheter* (per unit and rule), *Regler* (the catalogue with legal basis) and *Avviste
-rader* (rejected input rows). Data sheets have a bold, frozen header repeated on printed
-pages and an autofilter; dates are real Excel dates shown dd.mm.yyyy.
+*Ikke aktuelt* (the not-applicable results and why, kept out of Funn), *Enheter* (per
+unit and rule), *Regler* (the catalogue with legal basis) and *Avviste rader* (rejected
+input rows). Data sheets have a bold, frozen header repeated on printed pages and an
+autofilter; dates are real Excel dates shown dd.mm.yyyy.
 
 With ``--history`` Sammendrag says what changed since the previous run, Funn gains the
 columns *Endring* (Ny / Fortsatt) and *Funn-id*, and two sheets follow Funn: *Løst* (the
