@@ -37,6 +37,11 @@ END_BEFORE_START = "til_dato før fra_dato"
 ORPHAN = "pasienten finnes ikke i pasienttabellen"
 ORPHAN_OF_REJECTED = "pasienten er avvist i pasienttabellen"
 
+UNKNOWN_PATIENT = "unknown"
+"""Standing of a patient id that no patient row has (an orphan)."""
+REJECTED_PATIENT = "rejected"
+"""Standing of a patient id found only on rejected patient rows."""
+
 DATE_SHAPE = r"^[\d./\-: T]{1,25}$"
 """A bad date is quoted only when it looks like one («31.02.2024», «08.03.24», «5.3.24 14:30»)."""
 

@@ -6,6 +6,11 @@ before they start), duplicate ids (every copy after the first, in file order) an
 (a patient id not among the accepted patients). ``pandera_faults`` is the one adapter from
 pandera's ``failure_cases`` to faults. A row with several faults gets one rejected entry
 whose ``column`` and ``reason`` list them all, in the order of the table's columns.
+
+The steps are separate pure functions so that another engine runs the same code: the row
+faults (``row_faults``) judge each row by itself and may run in batches; duplicates and
+orphans take per-row numbers (``first_rows``, ``patient_standing``) that need the whole
+table; ``merge_faults`` and ``accepted_rows`` turn faults into the outcome.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from ipaudit.extract.reasons import (
     MISSING,
     ORPHAN,
     ORPHAN_OF_REJECTED,
+    REJECTED_PATIENT,
     SOURCE_ROW,
+    UNKNOWN_PATIENT,
     duplicate_of,
     fault_frame,
     invalid_choice,
@@ -99,40 +106,98 @@ def _schema_faults(table: str, parsed: pl.DataFrame, text: pl.DataFrame) -> pl.D
     return no_faults()
 
 
-def _duplicate_faults(table: str, text: pl.DataFrame) -> pl.DataFrame:
-    """Every row whose unique id already occurred on an earlier row."""
-    faults = [no_faults()]
+def first_rows(table: str, text: pl.DataFrame) -> dict[str, pl.Series]:
+    """Per unique column of ``table``: for each row, the source row of the first row with its id.
+
+    Null where the id is null or the row is itself the first; only columns with a repeat
+    are in the mapping. One machine computes it here; the Spark engine computes the same
+    numbers with a window over the whole table and hands them to ``duplicate_faults``.
+    """
+    first: dict[str, pl.Series] = {}
     for spec in TABLE_COLUMNS[table]:
         if not spec.unique:
             continue
         ids = text.get_column(spec.name).drop_nulls()
         if ids.n_unique() == ids.len():  # fast path: hashing once is cheaper than ranking
             continue
-        rows = text.select(spec.name, SOURCE_ROW).with_row_index(IDX)
+        rows = text.select(spec.name, SOURCE_ROW)
+        first_row = pl.col(SOURCE_ROW).first().over(spec.name)
         repeat = pl.col(spec.name).is_not_null() & ~pl.col(spec.name).is_first_distinct()
-        copies = rows.filter(repeat)
-        if copies.is_empty():
-            continue
-        first = (
-            rows.filter(pl.col(spec.name).is_in(copies.get_column(spec.name).unique().implode()))
-            .unique(spec.name, keep="first", maintain_order=True)
-            .select(spec.name, pl.col(SOURCE_ROW).alias("__first"))
-        )
-        copies = copies.join(first, on=spec.name, how="left")
-        order = _order(table, spec.name)
-        faults.append(fault_frame(copies, pl.lit(True), spec.name, order, duplicate_of(pl.col("__first"))))
+        first[spec.name] = rows.select(pl.when(repeat).then(first_row).alias(spec.name)).to_series()
+    return first
+
+
+def duplicate_faults(table: str, first: dict[str, pl.Series]) -> pl.DataFrame:
+    """Every row whose unique id already occurred on an earlier row (``first_rows``' numbers)."""
+    faults = [no_faults()]
+    for column, first_row in first.items():
+        copies = pl.DataFrame({"__first": first_row}).with_row_index(IDX)
+        order = _order(table, column)
+        mask = pl.col("__first").is_not_null()
+        faults.append(fault_frame(copies, mask, column, order, duplicate_of(pl.col("__first"))))
     return pl.concat(faults)
 
 
-def _orphan_faults(table: str, text: pl.DataFrame, patients: PatientIds) -> pl.DataFrame:
-    """Rows whose patient id is not among the accepted patients."""
-    rows = text.select("patient_id").with_row_index(IDX)
+def patient_standing(text: pl.DataFrame, patients: PatientIds) -> pl.Series:
+    """Per row: null for an accepted patient (or no id), ``rejected`` for an id seen only on
+    rejected patient rows, ``unknown`` for any other id. The Spark engine computes the same
+    with a join and hands it to ``orphan_faults``."""
     patient = pl.col("patient_id")
-    orphan = patient.is_not_null() & ~patient.is_in(patients.accepted.implode())
-    reason = (
-        pl.when(patient.is_in(patients.rejected.implode())).then(pl.lit(ORPHAN_OF_REJECTED)).otherwise(pl.lit(ORPHAN))
-    )
+    return text.select(
+        pl.when(patient.is_null() | patient.is_in(patients.accepted.implode()))
+        .then(None)
+        .when(patient.is_in(patients.rejected.implode()))
+        .then(pl.lit(REJECTED_PATIENT))
+        .otherwise(pl.lit(UNKNOWN_PATIENT))
+        .alias("standing")
+    ).to_series()
+
+
+def orphan_faults(table: str, standing: pl.Series) -> pl.DataFrame:
+    """Rows whose patient id is not among the accepted patients (``patient_standing``)."""
+    rows = pl.DataFrame({"standing": standing}).with_row_index(IDX)
+    orphan = pl.col("standing").is_not_null()
+    reason = pl.when(pl.col("standing") == REJECTED_PATIENT).then(pl.lit(ORPHAN_OF_REJECTED)).otherwise(pl.lit(ORPHAN))
     return fault_frame(rows, orphan, "patient_id", _order(table, "patient_id"), reason)
+
+
+def row_faults(table: str, text: pl.DataFrame, parsed: pl.DataFrame, parse_faults: pl.DataFrame) -> pl.DataFrame:
+    """The faults a row has on its own: unparseable cells and schema failures.
+
+    Each row is judged by itself, so a table may be judged in any batches (the Spark
+    engine does so); duplicates and orphans need the whole table and come separately.
+    """
+    schema_faults = _schema_faults(table, parsed, text).join(
+        parse_faults.select(IDX, "column"), on=[IDX, "column"], how="anti"
+    )
+    return pl.concat([part.cast(pl.Schema(FAULT_SCHEMA)) for part in (parse_faults, schema_faults)])
+
+
+def merge_faults(table: str, source_rows: pl.Series, faults: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    """One rejected entry per faulty row: (positions of the rejected rows, REJECTED_SCHEMA rows).
+
+    ``faults`` come in the order row faults, duplicates, orphans; a row's columns and
+    reasons are listed in the order of the table's columns.
+    """
+    rejected = (
+        faults.cast(pl.Schema(FAULT_SCHEMA))
+        .sort(IDX, "order", maintain_order=True)
+        .group_by(IDX, maintain_order=True)
+        .agg(
+            pl.col("column").unique(maintain_order=True).str.join(", "),
+            pl.col("reason").str.join("; "),
+        )
+    )
+    rows = source_rows.gather(rejected.get_column(IDX))
+    rejected_rows = rejected.select(pl.lit(table).alias("table"), rows.alias("row"), "column", "reason")
+    return rejected.get_column(IDX), rejected_rows.cast(pl.Schema(REJECTED_SCHEMA))
+
+
+def accepted_rows(table: str, parsed: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
+    """The parsed rows not at the positions ``rejected``, with TABLE_SCHEMAS columns and dtypes."""
+    keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(rejected.implode())
+    accepted = parsed.filter(keep).rename({SOURCE_ROW: "source_row"})
+    return accepted.select(list(TABLE_SCHEMAS[table])).cast(pl.Schema(TABLE_SCHEMAS[table]))
 
 
 def validate_table(
@@ -143,30 +208,13 @@ def validate_table(
     patients: PatientIds | None,
 ) -> ValidatedTable:
     """Accept or reject every row of a table; ``patients`` is None for patients itself."""
-    schema_faults = _schema_faults(table, parsed, text).join(
-        parse_faults.select(IDX, "column"), on=[IDX, "column"], how="anti"
-    )
     parts = [
-        parse_faults,
-        schema_faults,
-        _duplicate_faults(table, text),
-        *([] if patients is None else [_orphan_faults(table, text, patients)]),
+        row_faults(table, text, parsed, parse_faults),
+        duplicate_faults(table, first_rows(table, text)),
+        *([] if patients is None else [orphan_faults(table, patient_standing(text, patients))]),
     ]
-    faults = pl.concat([part.cast(pl.Schema(FAULT_SCHEMA)) for part in parts])
-    rejected = (
-        faults.sort(IDX, "order", maintain_order=True)
-        .group_by(IDX, maintain_order=True)
-        .agg(
-            pl.col("column").unique(maintain_order=True).str.join(", "),
-            pl.col("reason").str.join("; "),
-        )
-    )
-    rows = text.get_column(SOURCE_ROW).gather(rejected.get_column(IDX))
-    rejected_rows = rejected.select(pl.lit(table).alias("table"), rows.alias("row"), "column", "reason")
-    rejected_rows = rejected_rows.cast(pl.Schema(REJECTED_SCHEMA))
-    keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(rejected.get_column(IDX).implode())
-    accepted = parsed.filter(keep).rename({SOURCE_ROW: "source_row"})
-    accepted = accepted.select(list(TABLE_SCHEMAS[table])).cast(pl.Schema(TABLE_SCHEMAS[table]))
+    positions, rejected_rows = merge_faults(table, text.get_column(SOURCE_ROW), pl.concat(parts))
+    accepted = accepted_rows(table, parsed, positions)
     if not accepted.get_column("source_row").is_sorted():
         accepted = accepted.sort("source_row", maintain_order=True)
     counts = TableCounts(text.height, accepted.height, rejected_rows.height)
