@@ -7,7 +7,7 @@ an ``AuditResult`` that every view renders as it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
@@ -15,8 +15,8 @@ import polars as pl
 from ipaudit import __version__
 from ipaudit.checks import registry
 from ipaudit.checks.base import CheckContext
+from ipaudit.documents import WINDOW_COLUMNS, local_stage
 from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
-from ipaudit.extract.vocabulary import DRAFT_STATUSES
 from ipaudit.model import (
     CHECK_RESULT_SCHEMA,
     RESULT_SCHEMA,
@@ -27,11 +27,9 @@ from ipaudit.model import (
     RuleSummary,
     Status,
 )
-from ipaudit.phrases import non_negated_match
 from ipaudit.profile import Profile
 from ipaudit.waivers import Waiver, apply_waivers
 
-TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
 UNKNOWN_UNIT = "Ukjent enhet"
 
 #: Which date column says when a row of a table happened (rows after as_of are ignored).
@@ -124,16 +122,9 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
     cohort = cohort.join(_documented_values(tables["assessments"], cohort), on="patient_id", how="left")
     cohort = cohort.sort("patient_id")
 
-    window = cohort.select("patient_id", "index_date", "window_start")
-    documents = (
-        tables["documents"]
-        .join(window, on="patient_id", how="inner")
-        .filter(
-            pl.col("doc_date").is_between(pl.col("window_start"), pl.lit(as_of)),
-            ~pl.col("status").str.strip_chars().str.to_lowercase().is_in(DRAFT_STATUSES).fill_null(False),
-        )
-    )
-    evidence = _evidence(documents, options.profile.patterns)
+    window = cohort.select(WINDOW_COLUMNS)
+    stage = extract.document_stage or local_stage(tables["documents"])
+    documents, evidence = stage(window, as_of, options.profile.patterns)
     coordinators = (
         tables["coordinators"]
         .join(window, on="patient_id", how="inner")
@@ -146,7 +137,7 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
         period_from=options.period_from,
         period_to=period_to,
         cohort=cohort,
-        documents=documents.drop("text", "window_start"),
+        documents=documents,
         evidence=evidence,
         coordinators=coordinators,
         tables=tables,
@@ -209,32 +200,6 @@ def suspended_by(profile: Profile, tags: Collection[str]) -> pl.Expr:
             covered = pl.col("index_date").is_between(pl.lit(suspension.start), pl.lit(suspension.end))
             expr = pl.when(covered).then(pl.lit(suspension.message())).otherwise(expr)
     return expr
-
-
-def _evidence(documents: pl.DataFrame, patterns: Mapping[str, tuple[str, ...]]) -> pl.DataFrame:
-    """Evidence rows by document type and by non-negated phrase, one per (document, kind)."""
-    keep = ["patient_id", "document_id", "doc_date", "doc_type", "consent_scope", "index_date"]
-    by_type = documents.filter(pl.col("doc_type").is_in(TYPE_EVIDENCE_KINDS)).select(
-        *keep, pl.col("doc_type").alias("kind"), pl.lit("type").alias("by")
-    )
-    parts = [by_type]
-    texts = documents.filter(pl.col("text").is_not_null())
-    for kind, kind_patterns in patterns.items():
-        scope = texts.filter(pl.col("doc_type") == "EPIKRISE") if kind == "EPIKRISE_MENTION" else texts
-        ids = non_negated_match(scope.select("document_id", "text"), kind_patterns)
-        if ids.len() == 0:
-            continue
-        parts.append(
-            scope.filter(pl.col("document_id").is_in(ids.implode())).select(
-                *keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by")
-            )
-        )
-    # A document that is evidence by type and by text is kept once, as 'type'.
-    return (
-        pl.concat(parts, how="vertical")
-        .unique(subset=["document_id", "kind"], keep="first", maintain_order=True)
-        .sort("patient_id", "kind", "doc_date", "document_id")
-    )
 
 
 def _run_rule(meta: RuleMeta, check, ctx: CheckContext, profile: Profile) -> tuple[pl.DataFrame, str | None]:

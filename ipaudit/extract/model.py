@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from ipaudit.documents import DocumentStage
 
 REQUIRED_TABLES: tuple[str, ...] = ("patients", "assessments", "documents")
 OPTIONAL_TABLES: tuple[str, ...] = ("episodes", "coordinators")
@@ -124,6 +128,10 @@ class Extract:
     """Where each table came from."""
     ignored_files: tuple[str, ...] = field(default_factory=tuple)
     """Names of files in the directory that are not tables (a README, a checksum file)."""
+    document_stage: DocumentStage | None = None
+    """Where the documents live when they are not in ``tables`` (the Spark engine keeps them
+    in the cluster and ``tables["documents"]`` is then empty): the stage the engine asks for
+    the cohort's windowed documents and evidence. None: ``tables["documents"]`` holds them."""
 
     def has(self, table: str) -> bool:
         """True when the extract holds the table (it may still have zero accepted rows)."""

@@ -1,0 +1,106 @@
+"""The document-heavy stage: the cohort's signed documents in their window, and the evidence in them.
+
+This is the boundary between the stage that touches every document (and its free text) and
+the checks, which only need cohort-sized frames. Every function here is pure polars over
+frames and works on any batch of documents (each document is judged by itself), so the same
+code runs on one machine over the whole table and, in the Spark engine (``ipaudit.spark``),
+inside ``mapInArrow`` over each partition: the two engines cannot drift.
+
+A *document stage* is any callable ``(window, as_of, patterns) -> (documents, evidence)``;
+``local_stage`` is the one-machine one. ``window`` has one row per cohort patient:
+patient_id, index_date, window_start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import polars as pl
+
+from ipaudit.extract.vocabulary import DRAFT_STATUSES
+from ipaudit.phrases import non_negated_match
+
+TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
+"""Document types that are evidence of their own kind by type alone."""
+
+WINDOW_COLUMNS = ("patient_id", "index_date", "window_start")
+"""The columns of the cohort window a stage receives."""
+
+EVIDENCE_KEEP = ("patient_id", "document_id", "doc_date", "doc_type", "consent_scope", "index_date")
+"""The document columns every evidence row carries (besides kind and by)."""
+
+Patterns = Mapping[str, tuple[str, ...]]
+
+
+class DocumentStage(Protocol):
+    """Given the cohort's windows: (signed documents in them without text, evidence rows)."""
+
+    def __call__(self, window: pl.DataFrame, as_of: dt.date, patterns: Patterns) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Run the stage."""
+        ...
+
+
+def text_matches(texts: pl.DataFrame, patterns: Sequence[str]) -> pl.Series:
+    """The document ids in ``texts`` (document_id, text) whose text is evidence for ``patterns``.
+
+    The one place the free-text reader is called, on both engines.
+    """
+    return non_negated_match(texts, patterns)
+
+
+def signed_in_window(joined: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Documents already joined to their patient's window: those dated in [window_start, as_of]
+    and not unsigned (status kladd, utkast, …)."""
+    status = pl.col("status").str.strip_chars().str.to_lowercase()
+    return joined.filter(
+        pl.col("doc_date").is_between(pl.col("window_start"), pl.lit(as_of)),
+        ~status.is_in(DRAFT_STATUSES).fill_null(False),
+    )
+
+
+def evidence_rows(documents: pl.DataFrame, patterns: Patterns) -> pl.DataFrame:
+    """Evidence rows by document type and by non-negated phrase, one per (document, kind).
+
+    A document that is evidence by type and by text is kept once, as ``type``. Unsorted:
+    ``finish_evidence`` orders the rows of all batches.
+    """
+    keep = list(EVIDENCE_KEEP)
+    by_type = documents.filter(pl.col("doc_type").is_in(TYPE_EVIDENCE_KINDS)).select(
+        *keep, pl.col("doc_type").alias("kind"), pl.lit("type").alias("by")
+    )
+    parts = [by_type]
+    texts = documents.filter(pl.col("text").is_not_null())
+    for kind, kind_patterns in patterns.items():
+        scope = texts.filter(pl.col("doc_type") == "EPIKRISE") if kind == "EPIKRISE_MENTION" else texts
+        ids = text_matches(scope.select("document_id", "text"), kind_patterns)
+        if ids.len() == 0:
+            continue
+        parts.append(
+            scope.filter(pl.col("document_id").is_in(ids.implode())).select(
+                *keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by")
+            )
+        )
+    return pl.concat(parts, how="vertical").unique(subset=["document_id", "kind"], keep="first", maintain_order=True)
+
+
+def finish_evidence(rows: pl.DataFrame) -> pl.DataFrame:
+    """All batches' evidence rows in one deterministic order."""
+    return rows.sort("patient_id", "kind", "doc_date", "document_id")
+
+
+def finish_documents(documents: pl.DataFrame) -> pl.DataFrame:
+    """All batches' windowed documents without text and window start, in source order."""
+    return documents.drop("text", "window_start", strict=False).sort("source_row")
+
+
+def local_stage(documents: pl.DataFrame) -> DocumentStage:
+    """The one-machine stage over the accepted documents table."""
+
+    def run(window: pl.DataFrame, as_of: dt.date, patterns: Patterns) -> tuple[pl.DataFrame, pl.DataFrame]:
+        joined = documents.join(window.select(WINDOW_COLUMNS), on="patient_id", how="inner")
+        in_window = signed_in_window(joined, as_of)
+        return finish_documents(in_window), finish_evidence(evidence_rows(in_window, patterns))
+
+    return run
