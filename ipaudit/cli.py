@@ -1,4 +1,4 @@
-"""The command line: parses options, calls the engine and the views, maps outcomes to exit codes.
+"""The command line: parses options, calls ``ipaudit.pipeline``, maps its outcome to output and exit codes.
 
 Exit codes (spec/outputs.md): 0 audit done and nothing failing at or above --fail-on;
 1 audit done, reports written, failing results at or above --fail-on; 2 usage or input
@@ -8,18 +8,23 @@ prints one line and exits 3 (set IPAUDIT_DEBUG=1 for the traceback).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ipaudit import __version__
 from ipaudit.errors import InputError
+
+if TYPE_CHECKING:
+    from ipaudit.pipeline import Progress
 
 EXIT_OK, EXIT_FAILING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 FAIL_ON = ("error", "warning", "never")
@@ -171,51 +176,39 @@ def audit(
     quiet: bool,
 ) -> int:
     """Revider et uttrekk og skriv rapporter."""
-    from ipaudit.engine import audit as run_audit
-    from ipaudit.extract import read_extract
-    from ipaudit.lock import run_lock
-    from ipaudit.pseudonymize import pseudonymize_result
-    from ipaudit.report import FORMATS, write_reports
-    from ipaudit.report.supervision import draw_sample
+    from ipaudit.model import Severity
+    from ipaudit.pipeline import RunRequest, run
+    from ipaudit.report import FORMATS
 
-    wanted = _formats(formats, FORMATS)
-    options = _options(profile, as_of, period_from, period_to, waivers_file)
-    key = _load_key(key_file) if key_file else None
-    # The lock is taken before reading, so a second run on the same directory is refused at once.
-    with run_lock(out_dir):
-        data = _read_with_progress(extract, read_extract, show=not quiet)
-        result = run_audit(data, options)
-        sample = None
-        if key is not None:
-            if "supervision" in wanted:
-                # Drawn among the real ids, so `ipaudit select --pseudonymize` redraws the same patients.
-                sample = draw_sample(result)
-                sample = sample.pseudonymized(key) if sample else None
-            # Before history and reports: nothing downstream ever sees a real patient id.
-            result = pseudonymize_result(result, key)
-        if history_path is None:
-            written = write_reports(result, out_dir, wanted, supervision_sample=sample)
-        else:
-            result, written = _audit_with_history(result, history_path, out_dir, wanted, sample)
+    request = RunRequest(
+        extract=extract,
+        options=_options(profile, as_of, period_from, period_to, waivers_file),
+        out_dir=out_dir,
+        formats=tuple(_formats(formats, FORMATS)),
+        key=_load_key(key_file) if key_file else None,
+        history_path=history_path,
+    )
+    with _progress(show=not quiet) as progress:
+        outcome = run(dataclasses.replace(request, progress=progress))
     if not quiet:
         from ipaudit.summary import render_summary
 
-        click.echo(render_summary(result))
-        if result.history is not None:
-            click.echo(result.history.describe())
+        click.echo(render_summary(outcome.result))
+        if outcome.history is not None:
+            click.echo(outcome.history.describe())
         click.echo("Rapporter:")
-        for path in written:
+        for path in outcome.written:
             click.echo(f"  {path}")
-    from ipaudit.model import Severity
-
-    failing = fail_on != "never" and result.fails_at_or_above(Severity(fail_on))
+    failing = fail_on != "never" and outcome.result.fails_at_or_above(Severity(fail_on))
     return EXIT_FAILING if failing else EXIT_OK
 
 
-def _read_with_progress(extract: Path, read: Callable[..., Any], *, show: bool) -> Any:
-    """Read the extract, with a progress bar on stderr only when stderr is a terminal."""
+@contextlib.contextmanager
+def _progress(*, show: bool) -> Iterator[Progress | None]:
+    """A progress bar on stderr while the extract is read, only when stderr is a terminal."""
     if not (show and sys.stderr.isatty()):
-        return read(extract)
+        yield None
+        return
     with click.progressbar(length=5, label="Leser uttrekket", file=sys.stderr, show_eta=False) as bar:
 
         def advance(table: str, label: str, done: int, total: int) -> None:
@@ -223,9 +216,8 @@ def _read_with_progress(extract: Path, read: Callable[..., Any], *, show: bool) 
             bar.label = f"Leser {Path(label).name}"
             bar.update(done - bar.pos)
 
-        data = read(extract, progress=advance)
+        yield advance
         bar.update((bar.length or 0) - bar.pos)
-    return data
 
 
 def _options(
@@ -249,22 +241,6 @@ def _options(
         period_to=period_to,
         waivers=load_waivers(waivers_file) if waivers_file else (),
     )
-
-
-def _audit_with_history(
-    result: Any, history_path: Path, out_dir: Path, wanted: list[str], sample: Any
-) -> tuple[Any, list[Path]]:
-    """Compare with the previous run and record this one; the run is committed only once the
-    reports are written, so a failed night is never the baseline of the next."""
-    import dataclasses
-
-    from ipaudit.history import open_history
-    from ipaudit.report import write_reports
-
-    with open_history(history_path) as history, history.recording(result) as comparison:
-        result = dataclasses.replace(result, results=comparison.annotate(result.results), history=comparison)
-        written = write_reports(result, out_dir, wanted, supervision_sample=sample)
-    return result, written
 
 
 def _formats(text: str, known: tuple[str, ...]) -> list[str]:
@@ -387,22 +363,22 @@ def select_command(
     key_file: Path | None,
 ) -> int:
     """Trekk en stikkprøve av kohortens pasienter til journalgjennomgang (Excel-arbeidsbok)."""
-    from ipaudit.engine import audit as run_audit
-    from ipaudit.extract import read_extract
-    from ipaudit.lock import run_lock
-    from ipaudit.pseudonymize import pseudonymize_frame, pseudonymize_result
-    from ipaudit.review_sample import REVIEW_FILENAME, select_sample, write_review_workbook
+    from ipaudit.pipeline import RunRequest, run
+    from ipaudit.report import REVIEW_WORKBOOK
+    from ipaudit.selection import SampleSpec
 
-    options = _options(profile, as_of, period_from, period_to, waivers_file)
-    key = _load_key(key_file) if key_file else None
-    with run_lock(out_dir):
-        result = run_audit(read_extract(extract), options)
-        # Drawn on the real ids, then pseudonymised: the key holder redraws exactly the same patients.
-        sample = select_sample(result, n, seed, stratify)
-        if key is not None:
-            result, sample = pseudonymize_result(result, key), pseudonymize_frame(sample, key)
-        path = write_review_workbook(sample, result, out_dir / REVIEW_FILENAME, n=n, seed=seed, stratify=stratify)
-    click.echo(f"Stikkprøve på {sample.height} av {result.cohort_size} pasienter skrevet til {path}")
+    outcome = run(
+        RunRequest(
+            extract=extract,
+            options=_options(profile, as_of, period_from, period_to, waivers_file),
+            out_dir=out_dir,
+            formats=(REVIEW_WORKBOOK,),
+            key=_load_key(key_file) if key_file else None,
+            sample=SampleSpec(n, seed, stratify),
+        )
+    )
+    drawn = outcome.sample.patients.height if outcome.sample is not None else 0
+    click.echo(f"Stikkprøve på {drawn} av {outcome.result.cohort_size} pasienter skrevet til {outcome.written[0]}")
     return EXIT_OK
 
 

@@ -9,14 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ipaudit.extract.model import SourceFile, TableCounts
-
-if TYPE_CHECKING:
-    from ipaudit.history import Comparison
 
 
 class Severity(StrEnum):
@@ -234,10 +230,6 @@ class AuditResult:
     pseudonymized: bool = False
     """True when ids were replaced by pseudonyms and names and free text removed
     (``--pseudonymize``); every report says so."""
-    history: Comparison | None = None
-    """Set with ``--history``: what is new, still failing and resolved since the previous run
-    of the same profile, and the compliance trend. The results then carry ``finding_id`` and
-    ``change`` columns."""
 
     def rule(self, rule_id: str) -> RuleSummary:
         """The summary of one rule."""

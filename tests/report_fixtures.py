@@ -3,9 +3,9 @@
 ``make_result`` gives every status, evidence lists, due dates, waivers, rejected rows, a
 per-unit frame and hostile extract text (markup in a message, formula-looking patient ids
 and units), so every view can be tested — and timed at a million results — on its own.
-With ``history=PATH`` it first records earlier runs in a real history file
+``make_recorded(…, history=PATH)`` first records earlier runs in a real history file
 (``ipaudit.history.open_history``) and returns the result as ``ipaudit audit --history``
-hands it to the views: annotated with ``finding_id`` and ``change``, ``history`` set.
+hands it to the views: annotated with ``finding_id`` and ``change``, with its Comparison (``Recorded``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
 from ipaudit.extract.model import REJECTED_SCHEMA, SourceFile, TableCounts
-from ipaudit.history import open_history
+from ipaudit.history import Comparison, open_history
 from ipaudit.model import (
     RESULT_SCHEMA,
     AuditResult,
@@ -31,6 +32,7 @@ from ipaudit.model import (
     Suspension,
     WaiverOutcome,
 )
+from ipaudit.report.base import RunContext
 
 AS_OF = dt.date(2025, 6, 30)
 SCRIPT = "<script>alert(1)</script>"
@@ -41,7 +43,7 @@ MULTILINE_MESSAGE = 'Første linje;\nandre linje med "sitat", komma og \u2028 sk
 #: The previous run's message of a finding whose patient has left the cohort since (resolved).
 PREVIOUS_MARKUP = 'Forrige: <img src=x onerror="alert(1)"> & «sitat» =1+1'
 GONE_PATIENT = "P-UTE-AV-KOHORTEN"
-#: The previous run's audit date when ``make_result(history=…)`` records earlier runs.
+#: The previous run's audit date when ``make_recorded`` records earlier runs.
 PREVIOUS_AS_OF = dt.date(2025, 5, 31)
 
 UNITS = (
@@ -320,17 +322,11 @@ def make_result(
     n_rejected: int = 5,
     with_waivers: bool = True,
     missing_optional: tuple[str, ...] = (),
-    history: Path | None = None,
-    earlier_runs: int = 1,
 ) -> AuditResult:
     """A complete AuditResult with ``n_patients`` cohort patients and every status.
 
     The rules are IP00 (2 % of the cohort as at-risk rows), IP01, IP02, IP04, IP05, IP06;
     a million results take ``n_patients`` ≈ 196 000.
-
-    ``history``: a history file; ``earlier_runs`` earlier runs (one a month, the latest as of
-    PREVIOUS_AS_OF; 0 makes this the first run) are recorded in it, then this run, and the
-    result comes back with ``history`` set and the results annotated (see ``with_history``).
     """
     results = _results(n_patients)
     summaries = _summaries(results)
@@ -395,7 +391,24 @@ def make_result(
         units=_counts(results, ["unit", "rule_id"]).sort("unit", maintain_order=True),
         waivers=waivers,
     )
-    return result if history is None else with_history(result, history, earlier_runs)
+    return result
+
+
+class Recorded(NamedTuple):
+    """A result as ``ipaudit audit --history`` hands it to the views: annotated, with its comparison."""
+
+    result: AuditResult
+    history: Comparison
+
+    @property
+    def context(self) -> RunContext:
+        return RunContext(history=self.history)
+
+
+def make_recorded(n_patients: int, history: Path, earlier_runs: int = 1) -> Recorded:
+    """``make_result(n_patients)`` recorded in the history file ``history`` after ``earlier_runs``
+    earlier runs (one a month, the latest as of PREVIOUS_AS_OF; 0 makes this the first run)."""
+    return with_history(make_result(n_patients), history, earlier_runs)
 
 
 def previous_results(results: pl.DataFrame, back: int = 1) -> pl.DataFrame:
@@ -431,7 +444,7 @@ def previous_results(results: pl.DataFrame, back: int = 1) -> pl.DataFrame:
     return pl.concat([before, gone], how="vertical")
 
 
-def with_history(result: AuditResult, path: Path, earlier_runs: int = 1) -> AuditResult:
+def with_history(result: AuditResult, path: Path, earlier_runs: int = 1) -> Recorded:
     """Record ``earlier_runs`` earlier runs and then ``result`` in the history file ``path``, with
     the real ipaudit.history API, and return ``result`` as the views get it from ``--history``."""
     with open_history(path) as store:
@@ -448,4 +461,4 @@ def with_history(result: AuditResult, path: Path, earlier_runs: int = 1) -> Audi
                 cohort_size=result.cohort_size + 1,
             ))
         comparison = store.record(result)
-    return dataclasses.replace(result, results=comparison.annotate(result.results), history=comparison)
+    return Recorded(dataclasses.replace(result, results=comparison.annotate(result.results)), comparison)

@@ -31,7 +31,8 @@ from ipaudit.extract import read_extract
 from ipaudit.profile import load_profile
 from ipaudit.pseudonymize import Key, load_key, pseudonymize_frame, pseudonymize_result
 from ipaudit.report import write_reports
-from ipaudit.review_sample import REVIEW_FILENAME, select_sample, write_review_workbook
+from ipaudit.report.review_workbook import REVIEW_FILENAME, write_review_workbook
+from ipaudit.selection import select_sample
 
 AS_OF = "2025-06-30"
 PATIENTS = 300

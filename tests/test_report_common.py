@@ -16,7 +16,7 @@ from ipaudit.extract.columns import TABLE_NAMES
 from ipaudit.model import WaiverOutcome
 from ipaudit.report import common
 from ipaudit.report.trend_chart import Line
-from ipaudit.review_sample import command_line
+from ipaudit.selection import command_line
 
 
 def _waiver(state: str) -> WaiverOutcome:
@@ -67,9 +67,11 @@ def test_select_and_audit_commands_share_every_run_argument() -> None:
     assert audit == f"ipaudit audit {loc} {run} --format supervision --waivers UNNTAKSFIL"
 
 
-@pytest.mark.parametrize("first", ["ipaudit.review_sample", "ipaudit.report", "ipaudit.report.supervision"])
-def test_review_sample_and_the_reports_import_in_any_order(first: str) -> None:
-    code = f"import {first}; import ipaudit.review_sample, ipaudit.report; print('ok')"
+@pytest.mark.parametrize(
+    "first", ["ipaudit.selection", "ipaudit.report", "ipaudit.report.supervision", "ipaudit.pipeline"]
+)
+def test_selection_and_the_reports_import_in_any_order(first: str) -> None:
+    code = f"import {first}; import ipaudit.selection, ipaudit.report, ipaudit.pipeline; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).parents[1], check=False)
     assert done.stdout.strip() == "ok", done.stderr

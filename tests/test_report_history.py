@@ -1,8 +1,8 @@
 """--history in every report: new / still failing / resolved exactly as the Comparison says, the trend.
 
-The results come from a real history file (report_fixtures.make_result(history=…) records
-earlier runs with ipaudit.history and annotates the result as ``ipaudit audit --history``
-does); every view is checked against ``result.history``, never against the fixture's design.
+The results come from a real history file (report_fixtures.make_recorded records earlier runs
+with ipaudit.history and annotates the result as ``ipaudit audit --history`` does); every view
+is checked against the run's Comparison, never against the fixture's design.
 """
 
 from __future__ import annotations
@@ -19,12 +19,20 @@ import markupsafe
 import polars as pl
 import pytest
 from openpyxl import load_workbook
-from report_fixtures import FORMULA_ID, GONE_PATIENT, PREVIOUS_AS_OF, PREVIOUS_MARKUP, make_result
+from report_fixtures import (
+    FORMULA_ID,
+    GONE_PATIENT,
+    PREVIOUS_AS_OF,
+    PREVIOUS_MARKUP,
+    Recorded,
+    make_recorded,
+    make_result,
+)
 
+from ipaudit import report
 from ipaudit.history import Comparison
-from ipaudit.model import AuditResult
 from ipaudit.report import json as json_view
-from ipaudit.report import trend_chart, write_reports
+from ipaudit.report import trend_chart
 
 RESULT_COLUMNS = ["rule_id", "patient_id", "status", "severity", "message", "evidence",
                   "due_date", "index_date", "unit", "original_status", "waiver_reason",
@@ -34,28 +42,32 @@ RESOLVED_COLUMNS = ["kind", "finding_id", "rule_id", "patient_id", "severity", "
 
 
 @pytest.fixture
-def result(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+def run(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     """This run, two earlier runs in its history file (kept apart from the output directories)."""
-    return make_result(40, history=tmp_path_factory.mktemp("historikk") / "h.sqlite", earlier_runs=2)
+    return make_recorded(40, tmp_path_factory.mktemp("historikk") / "h.sqlite", earlier_runs=2)
 
 
-def _history(result: AuditResult) -> Comparison:
-    assert result.history is not None
-    return result.history
+def _history(run: Recorded) -> Comparison:
+    return run.history
+
+
+def write_reports(run: Recorded, out: Path, formats: list[str] | tuple[str, ...], **kwargs: Any) -> list[Path]:
+    """The reports of ``run`` as ``ipaudit audit --history`` writes them."""
+    return report.write_reports(run.result, out, formats, context=run.context, **kwargs)
 
 
 def _ids(frame: pl.DataFrame) -> list[str]:
     return frame.get_column("finding_id").to_list()
 
 
-def _changes(result: AuditResult) -> dict[str, set[str]]:
+def _changes(run: Recorded) -> dict[str, set[str]]:
     """finding ids per expected change, from the Comparison alone."""
-    history = _history(result)
+    history = _history(run)
     return {"ny": set(_ids(history.new)), "fortsatt": set(_ids(history.still_failing))}
 
 
-def test_the_fixture_has_every_kind_of_change(result: AuditResult) -> None:
-    history = _history(result)
+def test_the_fixture_has_every_kind_of_change(run: Recorded) -> None:
+    history = _history(run)
     assert history.previous_run is not None and history.previous_run.as_of == PREVIOUS_AS_OF
     assert all(history.counts.values()), history.counts
     assert f"IP01:{GONE_PATIENT}" in _ids(history.resolved)
@@ -65,19 +77,19 @@ def test_the_fixture_has_every_kind_of_change(result: AuditResult) -> None:
 # ------------------------------------------------------------------ JSON
 
 
-def _json(result: AuditResult, out: Path) -> dict[str, Any]:
-    write_reports(result, out, ["json"])
+def _json(run: Recorded, out: Path) -> dict[str, Any]:
+    write_reports(run, out, ["json"])
     return json.loads((out / "ipaudit-results.json").read_text(encoding="utf-8"))
 
 
-def test_json_marks_every_result_and_lists_the_changes(result: AuditResult, tmp_path: Path) -> None:
-    history = _history(result)
-    doc = _json(result, tmp_path)
+def test_json_marks_every_result_and_lists_the_changes(run: Recorded, tmp_path: Path) -> None:
+    history = _history(run)
+    doc = _json(run, tmp_path)
     rows = doc["results"]
     assert all(list(row)[: len(RESULT_COLUMNS)] == RESULT_COLUMNS for row in rows)
     assert all(list(row)[len(RESULT_COLUMNS):] == ["finding_id", "change"] for row in rows)
     assert all(row["finding_id"] == f"{row['rule_id']}:{row['patient_id']}" for row in rows)
-    for change, ids in _changes(result).items():
+    for change, ids in _changes(run).items():
         assert {row["finding_id"] for row in rows if row["change"] == change} == ids
     assert all(row["change"] is None for row in rows if row["status"] != "fail")
 
@@ -97,20 +109,20 @@ def test_json_marks_every_result_and_lists_the_changes(result: AuditResult, tmp_
 
 
 def test_json_first_run(tmp_path: Path) -> None:
-    result = make_result(10, history=tmp_path / "h.sqlite", earlier_runs=0)
-    h = _json(result, tmp_path / "out")["history"]
-    fails = result.results.filter(pl.col("status") == "fail").height
+    run = make_recorded(10, tmp_path / "h.sqlite", earlier_runs=0)
+    h = _json(run, tmp_path / "out")["history"]
+    fails = run.result.results.filter(pl.col("status") == "fail").height
     assert h["previous_run"] is None
     assert h["counts"] == {"new": fails, "still_failing": 0, "resolved": 0, "waived_since": 0}
-    assert h["resolved"] == [] and h["waived_since"] == [] and len(h["trend"]) == len(result.rules)
+    assert h["resolved"] == [] and h["waived_since"] == [] and len(h["trend"]) == len(run.result.rules)
 
 
 @pytest.mark.parametrize("chunk", [1, 5])
-def test_json_history_arrays_chunked(result: AuditResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_json_history_arrays_chunked(run: Recorded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      chunk: int) -> None:
-    whole = _json(result, tmp_path / "whole")
+    whole = _json(run, tmp_path / "whole")
     monkeypatch.setattr(json_view, "CHUNK_ROWS", chunk)
-    assert _json(result, tmp_path / "chunked") == whole
+    assert _json(run, tmp_path / "chunked") == whole
 
 
 # ------------------------------------------------------------------ CSV
@@ -121,9 +133,9 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def test_csv_changes_and_resolved_file(result: AuditResult, tmp_path: Path) -> None:
-    history = _history(result)
-    paths = write_reports(result, tmp_path, ["csv"])
+def test_csv_changes_and_resolved_file(run: Recorded, tmp_path: Path) -> None:
+    history = _history(run)
+    paths = write_reports(run, tmp_path, ["csv"])
     assert [p.name for p in paths] == [
         "ipaudit-results.csv",
         "ipaudit-rejected.csv",
@@ -134,7 +146,7 @@ def test_csv_changes_and_resolved_file(result: AuditResult, tmp_path: Path) -> N
 
     rows = _read_csv(tmp_path / "ipaudit-results.csv")
     assert list(rows[0]) == [*RESULT_COLUMNS, "finding_id", "change"]
-    for change, ids in _changes(result).items():
+    for change, ids in _changes(run).items():
         assert {r["finding_id"] for r in rows if r["change"] == change} == ids
     assert all(r["change"] == "" for r in rows if r["status"] != "fail")
 
@@ -149,8 +161,8 @@ def test_csv_changes_and_resolved_file(result: AuditResult, tmp_path: Path) -> N
 
 
 def test_csv_resolved_file_first_run_has_a_header(tmp_path: Path) -> None:
-    result = make_result(10, history=tmp_path / "h.sqlite", earlier_runs=0)
-    write_reports(result, tmp_path / "out", ["csv"])
+    run = make_recorded(10, tmp_path / "h.sqlite", earlier_runs=0)
+    write_reports(run, tmp_path / "out", ["csv"])
     text = (tmp_path / "out" / "ipaudit-resolved.csv").read_text(encoding="utf-8-sig")
     assert text.strip() == ",".join(RESOLVED_COLUMNS)
 
@@ -158,8 +170,8 @@ def test_csv_resolved_file_first_run_has_a_header(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ HTML
 
 
-def _html(result: AuditResult, out: Path, limit: int = 200, formats: tuple[str, ...] = ("html",)) -> str:
-    write_reports(result, out, formats, html_limit=limit)
+def _html(run: Recorded, out: Path, limit: int = 200, formats: tuple[str, ...] = ("html",)) -> str:
+    write_reports(run, out, formats, html_limit=limit)
     return (out / "ipaudit-report.html").read_text(encoding="utf-8")
 
 
@@ -172,11 +184,11 @@ _ROW = re.compile(r'<td class="id">(.*?)</td>\s*<td><span class="status (\w+)">[
                   r'<td>(?:<span class="change (\w+)">([^<]*)</span>)?</td>')
 
 
-def test_html_findings_marked_new_or_still_failing_and_new_first(result: AuditResult, tmp_path: Path) -> None:
-    page = _html(result, tmp_path)
-    expected = _changes(result)
+def test_html_findings_marked_new_or_still_failing_and_new_first(run: Recorded, tmp_path: Path) -> None:
+    page = _html(run, tmp_path)
+    expected = _changes(run)
     seen: dict[str, set[str]] = {"ny": set(), "fortsatt": set()}
-    for rule in result.rules:
+    for rule in run.result.rules:
         section = _section(page, f'<section class="rule" id="regel-{rule.meta.id}">')
         assert "<th>Endring</th>" in section
         rows = _ROW.findall(section)
@@ -191,9 +203,9 @@ def test_html_findings_marked_new_or_still_failing_and_new_first(result: AuditRe
     assert seen == expected
 
 
-def test_html_summary_box_and_resolved_section(result: AuditResult, tmp_path: Path) -> None:
-    history = _history(result)
-    page = _html(result, tmp_path)
+def test_html_summary_box_and_resolved_section(run: Recorded, tmp_path: Path) -> None:
+    history = _history(run)
+    page = _html(run, tmp_path)
     box = page[page.index('id="siden-forrige"'):page.index('<figure class="chart"')]
     assert "revisjonsdato 31.05.2025" in box
     numbers = re.findall(r'<span class="since-number">([\d\u00a0]+)</span>', box)
@@ -206,23 +218,23 @@ def test_html_summary_box_and_resolved_section(result: AuditResult, tmp_path: Pa
     assert "Ikke lenger med i revisjonen" in section  # GONE_PATIENT left the cohort
 
 
-def test_html_resolved_list_is_capped_with_a_pointer(result: AuditResult, tmp_path: Path) -> None:
-    history = _history(result)
-    page = _html(result, tmp_path, limit=3, formats=("html", "xlsx", "csv"))
+def test_html_resolved_list_is_capped_with_a_pointer(run: Recorded, tmp_path: Path) -> None:
+    history = _history(run)
+    page = _html(run, tmp_path, limit=3, formats=("html", "xlsx", "csv"))
     section = _section(page, '<section id="loste">').replace("\u00a0", " ")
     assert f"Viser 3 av {history.resolved.height} funn." in section
     assert "Se ipaudit-report.xlsx (arket Løst) eller ipaudit-resolved.csv for alle." in section
 
 
-def test_html_escapes_the_previous_message(result: AuditResult, tmp_path: Path) -> None:
-    page = _html(result, tmp_path)
+def test_html_escapes_the_previous_message(run: Recorded, tmp_path: Path) -> None:
+    page = _html(run, tmp_path)
     assert PREVIOUS_MARKUP not in page and "<img" not in page
     assert str(markupsafe.escape(PREVIOUS_MARKUP)) in page
     assert str(markupsafe.escape(FORMULA_ID)) in page
 
 
-def test_html_with_history_stays_self_contained_and_norwegian(result: AuditResult, tmp_path: Path) -> None:
-    page = _html(result, tmp_path)
+def test_html_with_history_stays_self_contained_and_norwegian(run: Recorded, tmp_path: Path) -> None:
+    page = _html(run, tmp_path)
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
     assert "<script" not in page.lower() and "url(" not in page
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", page)
@@ -233,10 +245,10 @@ def _chart(page: str) -> str:
     return page[start: page.index("</svg>", start)]
 
 
-def test_trend_chart_has_one_line_per_rule(result: AuditResult, tmp_path: Path) -> None:
-    page = _html(result, tmp_path)
+def test_trend_chart_has_one_line_per_rule(run: Recorded, tmp_path: Path) -> None:
+    page = _html(run, tmp_path)
     chart = _chart(page)
-    rules = [r.meta.id for r in result.rules]
+    rules = [r.meta.id for r in run.result.rules]
     assert chart.count('class="trend-line"') == len(rules)
     assert re.findall(r'class="end-label"[^>]*>(\w+)</text>', chart) == rules
     assert [t for t in re.findall(r'<text class="axis"[^>]*>([^<]+)</text>', chart) if "." in t] == [
@@ -245,20 +257,20 @@ def test_trend_chart_has_one_line_per_rule(result: AuditResult, tmp_path: Path) 
     assert legend[: legend.index("</table>")].count('class="swatch"') == len(rules)
 
 
-def test_trend_chart_draws_no_line_for_a_rule_without_rates(result: AuditResult, tmp_path: Path) -> None:
-    history = _history(result)
+def test_trend_chart_draws_no_line_for_a_rule_without_rates(run: Recorded, tmp_path: Path) -> None:
+    history = _history(run)
     trend = history.trend.with_columns(
         compliance_rate=pl.when(pl.col("rule_id") == "IP00").then(None).otherwise(pl.col("compliance_rate"))
     )
-    chart = trend_chart.build_chart(trend, {r.meta.id: r.meta.title for r in result.rules})
+    chart = trend_chart.build_chart(trend, {r.meta.id: r.meta.title for r in run.result.rules})
     assert chart is not None
-    assert [line.rule_id for line in chart.lines] == [r.meta.id for r in result.rules[1:]]
+    assert [line.rule_id for line in chart.lines] == [r.meta.id for r in run.result.rules[1:]]
     assert chart.without_rate == ["IP00"]
 
 
 def test_trend_with_one_run_says_when_it_comes(tmp_path: Path) -> None:
-    result = make_result(10, history=tmp_path / "h.sqlite", earlier_runs=0)
-    page = _html(result, tmp_path / "out")
+    run = make_recorded(10, tmp_path / "h.sqlite", earlier_runs=0)
+    page = _html(run, tmp_path / "out")
     assert "Trenden vises fra andre kjøring" in page
     assert 'class="trend-chart"' not in page
     assert "Første kjøring med profilen national" in page
@@ -266,10 +278,10 @@ def test_trend_with_one_run_says_when_it_comes(tmp_path: Path) -> None:
 
 
 def test_trend_with_sixty_runs_stays_legible(tmp_path: Path) -> None:
-    result = make_result(12, history=tmp_path / "h.sqlite", earlier_runs=59)
-    assert trend_chart.build_chart(_history(result).trend, {}).runs == 60
-    chart = _chart(_html(result, tmp_path / "out"))
-    assert chart.count('class="trend-line"') == len(result.rules)
+    run = make_recorded(12, tmp_path / "h.sqlite", earlier_runs=59)
+    assert trend_chart.build_chart(_history(run).trend, {}).runs == 60
+    chart = _chart(_html(run, tmp_path / "out"))
+    assert chart.count('class="trend-line"') == len(run.result.rules)
     dates = [t for t in re.findall(r'<text class="axis"[^>]*>([^<]+)</text>', chart) if "." in t]
     assert 2 <= len(dates) <= trend_chart.MAX_X_LABELS and dates[-1] == "30.06.2025"
     labels = [float(y) for y in re.findall(r'class="end-label" x="[\d.]+" y="([\d.]+)"', chart)]
@@ -281,9 +293,9 @@ def test_trend_with_sixty_runs_stays_legible(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ XLSX
 
 
-def test_xlsx_funn_lost_trend_and_summary(result: AuditResult, tmp_path: Path) -> None:
-    history = _history(result)
-    (path,) = write_reports(result, tmp_path, ["xlsx"])
+def test_xlsx_funn_lost_trend_and_summary(run: Recorded, tmp_path: Path) -> None:
+    history = _history(run)
+    (path,) = write_reports(run, tmp_path, ["xlsx"])
     wb = load_workbook(path)
     assert wb.sheetnames == [
         "Sammendrag", "Funn", "Ikke aktuelt", "Løst", "Trend", "Enheter", "Regler", "Avviste rader"]
@@ -299,7 +311,7 @@ def test_xlsx_funn_lost_trend_and_summary(result: AuditResult, tmp_path: Path) -
             marked[{"Ny": "ny", "Fortsatt": "fortsatt"}[row[col_change]]].add(row[col_id])
         else:
             assert row[3] != "Ikke oppfylt"
-    assert marked == _changes(result)
+    assert marked == _changes(run)
 
     lost = wb["Løst"]
     rows = list(lost.iter_rows(values_only=True))
@@ -316,7 +328,7 @@ def test_xlsx_funn_lost_trend_and_summary(result: AuditResult, tmp_path: Path) -
                 assert cell.data_type == "s"
 
     trend = wb["Trend"]
-    rule_ids = [r.meta.id for r in result.rules]
+    rule_ids = [r.meta.id for r in run.result.rules]
     head = [c.value for c in trend[1]]
     assert head[:3] == ["Kjøring", "Revisjonsdato", "Kjørt"]
     assert [h.split("\n")[0] for h in head[3: 3 + len(rule_ids)]] == rule_ids
@@ -343,7 +355,7 @@ def test_xlsx_funn_lost_trend_and_summary(result: AuditResult, tmp_path: Path) -
 
 def test_without_history_nothing_changes(tmp_path: Path) -> None:
     result = make_result(20)
-    paths = write_reports(result, tmp_path, ["html", "xlsx", "json", "csv"])
+    paths = report.write_reports(result, tmp_path, ["html", "xlsx", "json", "csv"])
     assert "ipaudit-resolved.csv" not in [p.name for p in paths]
     assert not (tmp_path / "ipaudit-resolved.csv").exists()
     doc = json.loads((tmp_path / "ipaudit-results.json").read_text(encoding="utf-8"))

@@ -13,12 +13,13 @@ import pytest
 from builders import INDEX, make_extract, run
 from report_fixtures import SCRIPT, UNITS, make_result
 
+from ipaudit import selection
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES, source_short_names
 from ipaudit.model import STATUS_LABELS, AuditResult, Severity
 from ipaudit.pseudonymize import pseudonymize_result
 from ipaudit.report import FORMATS, write_reports
 from ipaudit.report import supervision as view
-from ipaudit.review_sample import reproduce_command, select_sample
+from ipaudit.selection import SampleDraw, draw_sample, reproduce_command, select_sample
 
 KEY = b"tilsynssak-2025-nokkel-0123456789"
 CHAPTERS = (
@@ -42,7 +43,7 @@ def result() -> AuditResult:
 
 @pytest.fixture(scope="module")
 def page(result: AuditResult) -> str:
-    return view.render_supervision(result)
+    return view.render_supervision(result, draw_sample(result))
 
 
 def _text(fragment: str) -> str:
@@ -338,7 +339,7 @@ def test_nothing_from_the_journal_reaches_the_report() -> None:
 
 
 def test_the_default_sample_is_reproducible_with_the_printed_command(page: str, result: AuditResult) -> None:
-    expected = select_sample(result, view.DEFAULT_SAMPLE_SIZE, view.DEFAULT_SAMPLE_SEED, "unit")
+    expected = select_sample(result, selection.DEFAULT_SAMPLE_SIZE, selection.DEFAULT_SAMPLE_SEED, "unit")
     sample = _section(page, "stikkprove")
     listed = [_text(c) for c in re.findall(r'<td class="id">(.*?)</td>', sample, flags=re.S)]
     assert listed == expected.get_column("patient_id").to_list()
@@ -349,7 +350,7 @@ def test_the_default_sample_is_reproducible_with_the_printed_command(page: str, 
 
 def test_a_supplied_sample_is_listed_with_the_select_command(result: AuditResult) -> None:
     frame = select_sample(result, 7, 42, "unit")
-    draw = view.SampleDraw(patients=frame, n=7, seed=42, stratify="unit", on_real_ids=True).pseudonymized(KEY)
+    draw = SampleDraw(patients=frame, n=7, seed=42, stratify="unit", on_real_ids=True).pseudonymized(KEY)
     pseudo = pseudonymize_result(result, KEY)
     sample = _section(view.render_supervision(pseudo, draw), "stikkprove")
     listed = [_text(c) for c in re.findall(r'<td class="id">(.*?)</td>', sample, flags=re.S)]
@@ -361,9 +362,9 @@ def test_a_supplied_sample_is_listed_with_the_select_command(result: AuditResult
 
 def test_a_sample_drawn_among_pseudonyms_says_how_to_redraw_it(result: AuditResult) -> None:
     pseudo = pseudonymize_result(result, KEY)
-    draw = view.draw_sample(pseudo)
+    draw = draw_sample(pseudo)
     assert draw is not None and not draw.on_real_ids
-    sample = _text(_section(view.render_supervision(pseudo), "stikkprove"))
+    sample = _text(_section(view.render_supervision(pseudo, draw), "stikkprove"))
     assert "trukket blant pseudonymene" in sample
     assert re.search(r"ipaudit audit \S+ --as-of 2025-06-30 .*--format supervision .*--pseudonymize NØKKELFIL", sample)
 

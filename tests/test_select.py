@@ -16,17 +16,14 @@ from ipaudit.errors import InputError
 from ipaudit.model import AuditResult
 from ipaudit.pseudonymize import Key, pseudonymize_frame, pseudonymize_result
 from ipaudit.report.common import fmt_datetime
-from ipaudit.review_sample import (
+from ipaudit.report.review_workbook import (
     ABOUT_SHEET,
     FINDINGS_SHEET,
     REVIEW_CHOICES,
     SAMPLE_SHEET,
-    allocate,
-    cohort_patients,
-    reproduce_command,
-    select_sample,
     write_review_workbook,
 )
+from ipaudit.selection import allocate, cohort_patients, reproduce_command, select_sample
 
 #: Unit -> cohort size: one large, two middling, one tiny unit, and one whose name looks like a formula.
 UNITS = {"Medisinsk avdeling": 40, "DPS Nord": 25, "=Barneklinikken": 12, "Habilitering": 2}

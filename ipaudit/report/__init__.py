@@ -4,6 +4,9 @@
 directory, flushes them to disk, and only then renames them over the old reports
 (``atomic.atomic_files``). If any view raises (or the run is interrupted) the temporary
 files are removed and last night's reports are left exactly as they were.
+
+What a run adds beyond the audit (history comparison, review sample) reaches every view as
+one ``RunContext``, built by ``ipaudit.pipeline``.
 """
 
 from __future__ import annotations
@@ -14,24 +17,29 @@ from pathlib import Path
 from ipaudit.errors import InputError
 from ipaudit.model import AuditResult
 from ipaudit.report.atomic import atomic_files
-from ipaudit.report.base import ReportView
+from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.csv import CsvView
 from ipaudit.report.html import DEFAULT_LIMIT, HtmlView
 from ipaudit.report.json import JsonView
-from ipaudit.report.supervision import SampleDraw, SupervisionView
+from ipaudit.report.review_workbook import ReviewWorkbookView
+from ipaudit.report.supervision import SupervisionView
 from ipaudit.report.xlsx import XlsxView
 
-__all__ = ["FORMATS", "ReportView", "make_views", "write_reports"]
+__all__ = ["FORMATS", "ReportView", "RunContext", "make_views", "write_reports", "write_views"]
 
 FORMATS: tuple[str, ...] = ("html", "xlsx", "json", "csv", "supervision")
+"""The formats ``ipaudit audit --format`` writes."""
+REVIEW_WORKBOOK = ReviewWorkbookView.format
+"""The review workbook's view name (``ipaudit select``); not an ``audit --format``."""
 
 
 def make_views(
-    formats: Sequence[str], *, html_limit: int = DEFAULT_LIMIT, supervision_sample: SampleDraw | None = None
+    formats: Sequence[str], *, html_limit: int = DEFAULT_LIMIT, context: RunContext | None = None
 ) -> list[ReportView]:
     """One view per requested format, in the order given, duplicates dropped."""
+    context = context or RunContext()
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
-    unknown = [f for f in wanted if f not in FORMATS]
+    unknown = [f for f in wanted if f not in (*FORMATS, REVIEW_WORKBOOK)]
     if unknown:
         raise InputError(f"unknown report format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     if not wanted:
@@ -39,16 +47,28 @@ def make_views(
     views: list[ReportView] = []
     for name in wanted:
         if name == "html":
-            views.append(HtmlView(limit=html_limit, companions=frozenset(wanted)))
+            views.append(HtmlView(limit=html_limit, companions=frozenset(wanted), context=context))
         elif name == "xlsx":
-            views.append(XlsxView())
+            views.append(XlsxView(context))
         elif name == "json":
-            views.append(JsonView())
+            views.append(JsonView(context))
         elif name == "supervision":
-            views.append(SupervisionView(sample=supervision_sample))
+            views.append(SupervisionView(context))
+        elif name == REVIEW_WORKBOOK:
+            views.append(ReviewWorkbookView(context))
         else:
-            views.append(CsvView())
+            views.append(CsvView(context))
     return views
+
+
+def write_views(result: AuditResult, out_dir: Path, views: Sequence[ReportView]) -> list[Path]:
+    """Render ``views`` into ``out_dir`` atomically; return the final paths of their files."""
+    planned = [(view, view.filenames_for(result)) for view in views]
+    names = [name for _, view_names in planned for name in view_names]
+    with atomic_files(out_dir, names) as temporaries:
+        for view, view_names in planned:
+            view.render(result, {name: temporaries[name] for name in view_names})
+    return [Path(out_dir) / name for name in names]
 
 
 def write_reports(
@@ -57,20 +77,14 @@ def write_reports(
     formats: Sequence[str],
     *,
     html_limit: int = DEFAULT_LIMIT,
-    supervision_sample: SampleDraw | None = None,
+    context: RunContext | None = None,
 ) -> list[Path]:
     """Write the requested reports into ``out_dir`` atomically; return their final paths.
 
     Every format is rendered to a temporary file first; the files replace the old ones
     only when all of them rendered. ``html_limit`` caps the patients listed per rule in
-    the HTML report (the Excel and CSV files list all). ``supervision_sample`` is the review
-    sample the supervision report lists (the CLI draws it among the real ids before
-    pseudonymising); None lets the view draw its default sample from ``result``.
+    the HTML report (the Excel and CSV files list all). ``context`` carries the history
+    comparison and the review sample (``ipaudit.pipeline``); without one the reports have
+    neither.
     """
-    views = make_views(formats, html_limit=html_limit, supervision_sample=supervision_sample)
-    planned = [(view, view.filenames_for(result)) for view in views]
-    names = [name for _, view_names in planned for name in view_names]
-    with atomic_files(out_dir, names) as temporaries:
-        for view, view_names in planned:
-            view.render(result, {name: temporaries[name] for name in view_names})
-    return [Path(out_dir) / name for name in names]
+    return write_views(result, out_dir, make_views(formats, html_limit=html_limit, context=context))

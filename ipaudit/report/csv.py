@@ -55,7 +55,7 @@ class CsvView(ReportView):
     filenames = (RESULTS_FILENAME, REJECTED_FILENAME, RESOLVED_FILENAME, WAIVERS_FILENAME)
 
     def filenames_for(self, result: AuditResult) -> tuple[str, ...]:
-        optional = {RESOLVED_FILENAME: result.history is not None, WAIVERS_FILENAME: bool(result.waivers)}
+        optional = {RESOLVED_FILENAME: self.context.history is not None, WAIVERS_FILENAME: bool(result.waivers)}
         return tuple(name for name in self.filenames if optional.get(name, True))
 
     def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
@@ -70,8 +70,8 @@ class CsvView(ReportView):
         result.rejected.select(list(REJECTED_SCHEMA)).write_csv(
             targets[REJECTED_FILENAME], include_bom=BOM
         )
-        if result.history is not None:
-            gone_frame(result.history).write_csv(targets[RESOLVED_FILENAME], include_bom=BOM)
+        if self.context.history is not None:
+            gone_frame(self.context.history).write_csv(targets[RESOLVED_FILENAME], include_bom=BOM)
         if result.waivers:
             waivers = pl.DataFrame(
                 [

@@ -28,7 +28,7 @@ from ipaudit import headline, numbers
 from ipaudit.history import CHANGE_NEW, Comparison
 from ipaudit.model import AuditResult, RuleSummary, Status
 from ipaudit.report import common
-from ipaudit.report.base import ReportView
+from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.trend_chart import TrendChart, build_chart
 
 FILENAME = "ipaudit-report.html"
@@ -154,8 +154,7 @@ def _gone_rows(frame: pl.DataFrame, limit: int) -> list[dict[str, Any]]:
     return frame.head(limit).with_columns(common.current_status_expr().alias("current_label")).to_dicts()
 
 
-def _history_section(result: AuditResult, limit: int) -> HistorySection | None:
-    history = result.history
+def _history_section(result: AuditResult, history: Comparison | None, limit: int) -> HistorySection | None:
     if history is None:
         return None
     counts = [
@@ -194,15 +193,16 @@ def render_html(
     *,
     limit: int = DEFAULT_LIMIT,
     companions: frozenset[str] = frozenset(),
+    history: Comparison | None = None,
 ) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string; ``history`` adds what changed since the previous run."""
     sources = {s.table: s for s in result.extract.sources}
     context = {
         "r": result,
         "limit": limit,
         "sections": _rule_sections(result, limit),
         "units": _unit_table(result),
-        "history": _history_section(result, limit),
+        "history": _history_section(result, history, limit),
         "resolved_pointer": common.companions_text(companions, "resolved"),
         "unit_limit": UNIT_LIMIT,
         "waivers": common.waivers_by_state(result),
@@ -231,12 +231,15 @@ class HtmlView(ReportView):
     format = "html"
     filenames = (FILENAME,)
 
-    def __init__(self, limit: int = DEFAULT_LIMIT, companions: frozenset[str] = frozenset()):
+    def __init__(
+        self, limit: int = DEFAULT_LIMIT, companions: frozenset[str] = frozenset(), context: RunContext | None = None
+    ):
+        super().__init__(context)
         self.limit = limit
         """Findings listed per rule, and rejected rows listed."""
         self.companions = companions
         """The formats written in the same run (to point the reader at the full lists)."""
 
     def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
-        html = render_html(result, limit=self.limit, companions=self.companions)
+        html = render_html(result, limit=self.limit, companions=self.companions, history=self.context.history)
         targets[FILENAME].write_text(html, encoding="utf-8")

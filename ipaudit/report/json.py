@@ -215,5 +215,5 @@ class JsonView(ReportView):
             out.write(b',\n  "waivers": ')
             out.write(_dump(_waivers(result)).encode())
             out.write(b",\n")
-            _write_history(out, result.history)
+            _write_history(out, self.context.history)
             out.write(b"\n}\n")

@@ -9,16 +9,14 @@ row counts, as_of, period, profile, tool version), so a finding can be reproduce
 The page is self-contained (inline CSS, no script, no network), autoescaped, and printable
 on A4 with page numbers.
 
-The view reads the ``AuditResult`` only. A pseudonymised result is shown as it is: no name,
-journal text or original id is added. The review sample is either handed in (``SampleDraw``,
-drawn by the CLI among the real ids and then pseudonymised, exactly as ``ipaudit select``
-draws) or drawn here from the result with fixed, printed parameters (``DEFAULT_SAMPLE_SIZE``,
-``DEFAULT_SAMPLE_SEED``, stratified by unit).
+The view reads the ``AuditResult`` and its ``RunContext`` only. A pseudonymised result is
+shown as it is: no name, journal text or original id is added. The review sample is handed in
+(``RunContext.sample``: drawn by ``ipaudit.pipeline`` among the real ids and then
+pseudonymised, exactly as ``ipaudit select`` draws); the view never draws one itself.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,22 +27,16 @@ import jinja2
 import markupsafe
 import polars as pl
 
-from ipaudit import (
-    numbers,
-    review_sample,  # the module, not its names: review_sample imports ipaudit.report
-)
+from ipaudit import numbers, selection
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES
 from ipaudit.model import AuditResult, RuleSummary, Severity, Status
 from ipaudit.report import common, html
 from ipaudit.report.base import ReportView
+from ipaudit.selection import SampleDraw
 
 FILENAME = "ipaudit-tilsynsrapport.html"
 TEMPLATE = "supervision.html.j2"
 STYLESHEET = "supervision.css"
-DEFAULT_SAMPLE_SIZE = 30
-"""Patients drawn when no sample is handed in (all of them when the cohort is smaller)."""
-DEFAULT_SAMPLE_SEED = 1
-DEFAULT_STRATIFY = "unit"
 UNIT_LIMIT = 60
 """Units listed in the scope table; the rest are summed in one row."""
 UNITS_PER_FINDING = 5
@@ -67,47 +59,6 @@ FINDING_PHRASES: dict[str, str] = {
     "IP11": "Det er dokumentert individuelle planer fra mer enn én enhet",
     "HB01": "Koordinators telefonnummer er ikke dokumentert",
 }
-
-
-@dataclass(frozen=True)
-class SampleDraw:
-    """A review sample (stikkprøve) and the arguments it was drawn with."""
-
-    patients: pl.DataFrame
-    """``review_sample.SAMPLE_SCHEMA`` rows (patient_id, unit, index_date), pseudonyms when pseudonymised."""
-    n: int
-    """Patients asked for."""
-    seed: int
-    stratify: str | None
-    on_real_ids: bool
-    """True when drawn among the real patient ids, as ``ipaudit select`` draws (then pseudonymised
-    if the result is); False when drawn here among the pseudonyms of a pseudonymised result."""
-
-    def pseudonymized(self, key: Any) -> SampleDraw:
-        """The same draw with every patient id replaced by its pseudonym (for the CLI)."""
-        from ipaudit.pseudonymize import pseudonymize_frame
-
-        return dataclasses.replace(self, patients=pseudonymize_frame(self.patients, key))
-
-
-def draw_sample(
-    result: AuditResult,
-    n: int | None = None,
-    seed: int = DEFAULT_SAMPLE_SEED,
-    stratify: str | None = DEFAULT_STRATIFY,
-) -> SampleDraw | None:
-    """The default review sample of ``result``: min(n, cohort) patients; None for an empty cohort."""
-    cohort = review_sample.cohort_patients(result).height
-    if cohort == 0:
-        return None
-    size = min(n or DEFAULT_SAMPLE_SIZE, cohort)
-    return SampleDraw(
-        patients=review_sample.select_sample(result, size, seed, stratify),
-        n=size,
-        seed=seed,
-        stratify=stratify,
-        on_real_ids=not result.pseudonymized,
-    )
 
 
 def command_markup(command: str) -> markupsafe.Markup:
@@ -277,7 +228,7 @@ def requirements(result: AuditResult) -> list[Requirement]:
 def scope_units(result: AuditResult) -> tuple[list[tuple[str, int]], int, int]:
     """(unit, cohort patients) for the largest units, and the count and patients of the rest."""
     per_unit = (
-        review_sample.cohort_patients(result).group_by("unit").len().sort(["len", "unit"], descending=[True, False])
+        selection.cohort_patients(result).group_by("unit").len().sort(["len", "unit"], descending=[True, False])
     )
     shown = [(u, int(n)) for u, n in per_unit.head(UNIT_LIMIT).iter_rows()]
     rest = per_unit.slice(UNIT_LIMIT)
@@ -286,7 +237,7 @@ def scope_units(result: AuditResult) -> tuple[list[tuple[str, int]], int, int]:
 
 def audit_command(result: AuditResult) -> str:
     """The ``ipaudit audit`` command that makes this report again (key and waiver files named, never shown)."""
-    return review_sample.command_line(
+    return selection.command_line(
         "audit", result, after=("--format", "supervision"), pseudonymized=result.pseudonymized
     )
 
@@ -312,13 +263,17 @@ def _sample_rows(result: AuditResult, draw: SampleDraw) -> list[dict[str, Any]]:
 
 
 def _sample_context(result: AuditResult, draw: SampleDraw | None) -> dict[str, Any]:
-    template = review_sample.reproduce_command(
-        result, DEFAULT_SAMPLE_SIZE, DEFAULT_SAMPLE_SEED + 1, DEFAULT_STRATIFY, pseudonymized=result.pseudonymized
+    template = selection.reproduce_command(
+        result,
+        selection.DEFAULT_SAMPLE_SIZE,
+        selection.DEFAULT_SAMPLE_SEED + 1,
+        selection.DEFAULT_STRATIFY,
+        pseudonymized=result.pseudonymized
     )
     if draw is None:
         return {"sample": None, "select_template": template}
     if draw.on_real_ids:
-        command = review_sample.reproduce_command(
+        command = selection.reproduce_command(
             result, draw.n, draw.seed, draw.stratify, pseudonymized=result.pseudonymized
         )
     else:
@@ -326,15 +281,16 @@ def _sample_context(result: AuditResult, draw: SampleDraw | None) -> dict[str, A
     return {
         "sample": draw,
         "sample_rows": _sample_rows(result, draw),
-        "sample_method": review_sample.METHOD_TEXT.get(draw.stratify, str(draw.stratify)),
+        "sample_method": selection.METHOD_TEXT.get(draw.stratify, str(draw.stratify)),
         "sample_command": command,
         "select_template": template,
     }
 
 
 def render_supervision(result: AuditResult, sample: SampleDraw | None = None) -> str:
-    """The whole supervision report as one HTML string; draws the default sample when none is given."""
-    draw = sample if sample is not None else draw_sample(result)
+    """The whole supervision report as one HTML string; ``sample`` is the review sample listed
+    in the stikkprøve chapter (None: the chapter says how to draw one)."""
+    draw = sample
     reqs = requirements(result)
     units, other_units, other_patients = scope_units(result)
     context = {
@@ -368,10 +324,5 @@ class SupervisionView(ReportView):
     format = "supervision"
     filenames = (FILENAME,)
 
-    def __init__(self, sample: SampleDraw | None = None):
-        self.sample = sample
-        """A sample drawn by the caller (the CLI draws among the real ids before pseudonymising);
-        None: the view draws the default sample from the result."""
-
     def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
-        targets[FILENAME].write_text(render_supervision(result, self.sample), encoding="utf-8")
+        targets[FILENAME].write_text(render_supervision(result, self.context.sample), encoding="utf-8")

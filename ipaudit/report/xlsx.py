@@ -233,7 +233,7 @@ _REJECTED_COLUMNS = [
 
 
 def _write_summary(book: FastRowsWorkbook, result: AuditResult,
-                   sheets: Mapping[str, list[str]]) -> None:
+                   sheets: Mapping[str, list[str]], history: Comparison | None = None) -> None:
     s = _Sheet(book.wb.create_sheet("Sammendrag", 0), (30, 80, 18, 12, 12, 12, 12, 12, 12))
 
     def fact(label: str, *values: Any) -> None:
@@ -283,8 +283,8 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
              + ", ".join(rejected))
     if len(sheets.get("Løst", ())) > 1:
         fact("Løst", "Løste og unntatte funn fordelt på arkene " + ", ".join(sheets["Løst"]))
-    if result.history is not None:
-        _write_since(s, result, result.history, fact, heading)
+    if history is not None:
+        _write_since(s, result, history, fact, heading)
 
     heading("Datagrunnlag")
     s.header(["Tabell", "Fil og SHA-256", "Lest", "Godtatt", "Avvist"])
@@ -402,10 +402,11 @@ class XlsxView(ReportView):
         outside = result.results.filter(pl.col("status") == Status.NOT_APPLICABLE.value)
         sheets = {"Funn": _split_sheets(book, "Funn", _findings_columns(result), findings)}
         sheets["Ikke aktuelt"] = _split_sheets(book, "Ikke aktuelt", _not_applicable_columns(result), outside)
-        if result.history is not None:
-            gone = common.gone_frame(result.history)
+        history = self.context.history
+        if history is not None:
+            gone = common.gone_frame(history)
             sheets["Løst"] = _split_sheets(book, "Løst", _resolved_columns(result), gone)
-            _write_trend(book, result, result.history.trend)
+            _write_trend(book, result, history.trend)
         units = result.units
         if units.height and {"unit", "rule_id"} <= set(units.columns):
             sheets["Enheter"] = _split_sheets(book, "Enheter", _units_columns(result, units),
@@ -413,5 +414,5 @@ class XlsxView(ReportView):
         _write_rules(book, result)
         sheets["Avviste rader"] = _split_sheets(book, "Avviste rader", _REJECTED_COLUMNS,
                                                 result.rejected)
-        _write_summary(book, result, sheets)
+        _write_summary(book, result, sheets, history)
         book.save(targets[FILENAME])

@@ -1,0 +1,137 @@
+"""One run of ipaudit, in the one order that protects patients: every command calls ``run``.
+
+read → audit → draw → pseudonymise → history → write, under the output directory's lock:
+
+1. **read** the extract (``ipaudit.extract``) and **audit** it (``ipaudit.engine``);
+2. **draw** the review sample among the real patient ids (``ipaudit.selection``), so the key
+   holder's ``ipaudit select`` redraws exactly the same patients;
+3. **pseudonymise** the result and the sample with ``--pseudonymize``: nothing after this
+   step ever sees a real patient id;
+4. **history**: compare with the previous run and record this one in one transaction that
+   commits only once the reports are written (a failed night is never the baseline);
+5. **write** every view atomically (``ipaudit.report.write_views``).
+
+The CLI parses options into a ``RunRequest`` and maps the ``Outcome`` to output and an exit
+code; it never orders these steps itself. Nothing here knows click.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipaudit.engine import AuditOptions
+from ipaudit.model import AuditResult
+from ipaudit.selection import DEFAULT_SPEC, SampleDraw, SampleSpec
+
+if TYPE_CHECKING:
+    from ipaudit.history import Comparison
+    from ipaudit.pseudonymize import Key
+    from ipaudit.report.base import RunContext
+
+#: Told which table is read next (table, label, done, total); never any content.
+Progress = Callable[[str, str, int, int], None]
+
+SUPERVISION = "supervision"
+"""The format whose report lists the review sample; asking for it draws the default sample."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Everything a command asks of one run, parsed and validated by the CLI."""
+
+    extract: Path
+    """The extract: a directory of CSV files or one .xlsx workbook."""
+    options: AuditOptions
+    """The audit date, period, profile and waivers."""
+    out_dir: Path
+    """Where the reports go (locked for the run)."""
+    formats: tuple[str, ...]
+    """Views to write: ``ipaudit.report.FORMATS``, or the review workbook (``REVIEW_WORKBOOK``)."""
+    key: Key | None = None
+    """With ``--pseudonymize``: every output carries pseudonyms, never a real id."""
+    history_path: Path | None = None
+    """With ``--history``: the SQLite file to compare with and record in."""
+    sample: SampleSpec | None = None
+    """The review sample to draw exactly as asked (``ipaudit select``). None: the supervision
+    report's own draw (``DEFAULT_SPEC``, capped at the cohort) when it is among the formats."""
+    html_limit: int | None = None
+    """Findings listed per rule in the HTML report (None: the view's default)."""
+    clock: Callable[[], dt.datetime] = field(default=_now)
+    """When the reports say they were made; tests pass a fixed clock to compare bytes."""
+    progress: Progress | None = None
+    """Told which table is being read (the CLI's progress bar)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run produced: the audit as the reports show it, and the files written."""
+
+    result: AuditResult
+    """Pseudonymised when the run was; with a history its results carry ``finding_id``/``change``."""
+    history: Comparison | None
+    """The comparison with the previous run (``--history``), else None."""
+    sample: SampleDraw | None
+    """The review sample, pseudonymised when the run was, else None."""
+    written: tuple[Path, ...]
+    """Every file written, in the order of the formats."""
+
+
+def _draw(result: AuditResult, request: RunRequest) -> SampleDraw | None:
+    """Step 2: the sample the views need, drawn among the ids of ``result`` as they are."""
+    from ipaudit.selection import draw_sample
+
+    if request.sample is not None:
+        return draw_sample(result, request.sample, cap=False)
+    if SUPERVISION in request.formats:
+        return draw_sample(result, DEFAULT_SPEC)
+    return None
+
+
+def _write(result: AuditResult, request: RunRequest, context: RunContext) -> tuple[Path, ...]:
+    """Step 5: every view of ``result`` into the output directory, atomically."""
+    from ipaudit.report import make_views, write_views
+
+    limit = {} if request.html_limit is None else {"html_limit": request.html_limit}
+    views = make_views(request.formats, context=context, **limit)
+    return tuple(write_views(result, request.out_dir, views))
+
+
+def run(request: RunRequest) -> Outcome:
+    """Run the steps in order under the output directory's lock; return what came of it.
+
+    Raises ``InputError`` (one line for the user) before anything is written when the
+    extract, the history file or the key cannot be used.
+    """
+    from ipaudit.engine import audit
+    from ipaudit.extract import read_extract
+    from ipaudit.lock import run_lock
+    from ipaudit.report.base import RunContext
+
+    # The lock is taken before reading, so a second run on the same directory is refused at once.
+    with run_lock(request.out_dir):
+        data = read_extract(request.extract, progress=request.progress)
+        result = audit(data, request.options, generated_at=request.clock())
+        sample = _draw(result, request)
+        if request.key is not None:
+            from ipaudit.pseudonymize import pseudonymize_result
+
+            result = pseudonymize_result(result, request.key)
+            sample = sample.pseudonymized(request.key) if sample is not None else None
+        if request.history_path is None:
+            written = _write(result, request, RunContext(sample=sample))
+            return Outcome(result=result, history=None, sample=sample, written=written)
+        from ipaudit.history import open_history
+
+        with open_history(request.history_path) as store, store.recording(result) as comparison:
+            result = dataclasses.replace(result, results=comparison.annotate(result.results))
+            written = _write(result, request, RunContext(history=comparison, sample=sample))
+        return Outcome(result=result, history=comparison, sample=sample, written=written)
