@@ -190,7 +190,7 @@ def test_html_findings_marked_new_or_still_failing_and_new_first(run: Recorded, 
     seen: dict[str, set[str]] = {"ny": set(), "fortsatt": set()}
     for rule in run.result.rules:
         section = _section(page, f'<section class="rule" id="regel-{rule.meta.id}">')
-        assert "<th>Endring</th>" in section
+        assert "<th scope=\"col\">Endring</th>" in section
         rows = _ROW.findall(section)
         assert len(rows) == section.count('<span class="status ')
         fails = [change for _, status, change, _ in rows if status == "fail"]
@@ -274,7 +274,7 @@ def test_trend_with_one_run_says_when_it_comes(tmp_path: Path) -> None:
     assert "Trenden vises fra andre kjøring" in page
     assert 'class="trend-chart"' not in page
     assert "Første kjøring med profilen national" in page
-    assert "<th>Endring</th>" in page and '<span class="change fortsatt">' not in page
+    assert "<th scope=\"col\">Endring</th>" in page and '<span class="change fortsatt">' not in page
 
 
 def test_trend_with_sixty_runs_stays_legible(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ import polars as pl
 
 from ipaudit import headline, numbers
 from ipaudit.history import CHANGE_NEW, Comparison
-from ipaudit.model import AuditResult, RuleSummary, Status
+from ipaudit.model import AuditResult, RuleSummary, Severity, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.trend_chart import TrendChart, build_chart
@@ -210,6 +210,7 @@ def render_html(
         "rejected_total": result.rejected.height,
         "sources": sources,
         "statuses": [s.value for s in Status],
+        "bar_severities": [v for v in Severity if any(r.severity == v for r in result.rules)],
         "period": common.period_text(result),
         "profile": common.profile_text(result.profile),
         "suspensions": [common.suspension_text(s) for s in result.profile.suspensions],
