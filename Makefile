@@ -28,8 +28,11 @@ lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check ipaudit tests bench
 	$(BIN)/mypy ipaudit
 
-bench: $(STAMP) ## time and measure memory of an audit of a 100 000-patient synthetic extract
-	$(BIN)/python bench/bench.py
+bench: $(STAMP) ## audit vs. floor at 100k and 1M patients, CSV and Parquet (BENCH_SIZES=100k for a quick run)
+	nice -n 10 $(BIN)/python bench/bench.py
+
+bench-huge: $(STAMP) ## audit 100 M documents (10 M patients) from Parquet once: time and peak RSS
+	nice -n 10 $(BIN)/python bench/bench.py --huge 10M
 
 docs: $(STAMP) ## regenerate docs/rules.md from the rules' own metadata
 	$(BIN)/ipaudit rules --format markdown > docs/rules.md
@@ -40,4 +43,4 @@ sample: $(STAMP) ## regenerate the shipped sample extract
 clean: ## remove the virtual environment and outputs
 	rm -rf $(VENV) $(OUT) build *.egg-info
 
-.PHONY: help install demo test lint bench docs sample clean
+.PHONY: help install demo test lint bench bench-huge docs sample clean

@@ -1,78 +1,169 @@
-"""Benchmark: time and peak memory of `ipaudit audit` on a large synthetic extract.
+"""Benchmark: `ipaudit audit` against its floor (polars reading every table), per size and format.
 
-Generates (once, cached under bench/.data/) an `ipaudit sample` extract of 100 000 patients
-and audits it in a child process, as a user would run it, printing wall time and peak RSS.
-Then times the phases in-process (read, audit, each report format). Figures, not asserts:
-performance targets are read off this output, never enforced in a unit test.
+For every size (``BENCH_SIZES``, default ``100k,1M`` patients; ten documents per patient)
+and format (Windows-1252 ``;`` CSV and Parquet) the extract is generated once into
+``bench/.data`` (``bench/generate.py``), then two child processes run one after the other:
+
+- the floor: polars reads every table of the extract, every column, as text
+  (CSV through polars' own Windows-1252 path);
+- ``ipaudit audit EXTRACT --format json`` as a user runs it.
+
+Each prints wall time and peak RSS (from ``wait4``, per child); the table ends with the
+ratios audit/floor and issue 11's targets (wall ≤ 1.5 × floor, peak RSS ≤ 3 GB at 1 M
+patients) and its DuckDB peer figures. ``--huge`` instead audits 100 M documents (10 M
+patients) from Parquet once and reports time and peak RSS. ``--phases`` times read, audit
+and each report format in-process. Figures, not asserts: nothing here fails a build.
+Run it under ``nice`` on a shared machine and say so when quoting the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).parent
+sys.path.insert(0, str(Path(__file__).parent))
+
+from generate import AS_OF, extract_dir, parse_size, size_label  # noqa: E402
+
+#: Issue 11's DuckDB peer (the five core rules as SQL): seconds and MB, per (size, format).
+PEER = {
+    ("100k", "csv"): (7.0, 402),
+    ("100k", "parquet"): (3.3, 289),
+    ("1M", "csv"): (41.4, 2400),
+    ("1M", "parquet"): (18.6, 2000),
+}
+#: Issue 11's figures for ipaudit before the work, per (size, format).
+BEFORE = {
+    ("100k", "csv"): (9.4, 770),
+    ("100k", "parquet"): (6.0, 695),
+    ("1M", "csv"): (102, 6200),
+    ("1M", "parquet"): (35.5, 4600),
+}
+
+_FLOOR = """
+import sys, polars as pl
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    if path.suffix == ".csv":
+        pl.read_csv(path, separator=";", encoding="windows-1252", infer_schema=False)
+    elif path.suffix == ".parquet":
+        pl.read_parquet(path)
+"""
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--patients", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Run:
+    """One child process: wall seconds, peak RSS in MB, exit code."""
 
-    from ipaudit.sample import generate
+    wall: float
+    peak_mb: float
+    code: int
 
-    data = HERE / ".data" / f"sample-{args.patients}-{args.seed}"
-    if not (data / "extract").exists():
-        started = time.perf_counter()
-        generate(data, patients=args.patients, seed=args.seed)
-        print(f"generated {args.patients} patients in {time.perf_counter() - started:.1f} s → {data}")
-    extract = data / "extract"
-    files = sorted(extract.glob("*.csv"))
-    size = sum(f.stat().st_size for f in files)
-    rows = {f.stem: sum(1 for _ in f.open("rb")) - 1 for f in files}
-    print(f"extract: {size / 1e6:.0f} MB, physical lines per file: {rows}")
 
+def run_child(command: list[str]) -> Run:
+    """Run a command and measure its own wall time and peak RSS (not its siblings')."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def floor(extract: Path) -> Run:
+    """polars reading every table of the extract."""
+    return run_child([sys.executable, "-c", _FLOOR, str(extract)])
+
+
+def audit(extract: Path, out: Path) -> Run:
+    """``ipaudit audit --format json`` as a user runs it."""
+    command = [sys.executable, "-m", "ipaudit", "audit", str(extract), "--as-of", AS_OF.isoformat()]
+    command += ["--out", str(out), "--format", "json", "--fail-on", "never", "--quiet"]
+    return run_child(command)
+
+
+def _mb(value: float) -> str:
+    return f"{value / 1000:.1f} GB" if value >= 1000 else f"{value:.0f} MB"
+
+
+def _size_of(extract: Path) -> str:
+    return _mb(sum(f.stat().st_size for f in extract.iterdir() if f.is_file()) / 1e6)
+
+
+def bench(sizes: list[int], formats: list[str], phases: bool) -> None:
+    """Floor and audit per size and format, then one table of the figures."""
+    rows = []
+    for patients in sizes:
+        for fmt in formats:
+            label = size_label(patients)
+            started = time.perf_counter()
+            extract = extract_dir(patients, fmt)
+            generated = time.perf_counter() - started
+            print(f"{label} {fmt}: {extract} ({_size_of(extract)}; ready in {generated:.1f} s)", flush=True)
+            base = floor(extract)
+            out = Path(tempfile.mkdtemp(prefix="ipaudit-bench-"))
+            try:
+                result = audit(extract, out)
+                if phases:  # in a child of its own, so its memory never counts in another's peak
+                    run_child([sys.executable, __file__, "--phases-of", str(extract), "--out", str(out)])
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+            rows.append((label, fmt, base, result))
+            print(
+                f"  floor {base.wall:.1f} s {_mb(base.peak_mb)}; audit {result.wall:.1f} s {_mb(result.peak_mb)}",
+                flush=True,
+            )
+    print()
+    print(
+        "| extract | floor (polars reads every table) | ipaudit audit --format json | wall / floor "
+        "| peak RSS | issue: before | issue: DuckDB peer |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, fmt, base, result in rows:
+        ratio = result.wall / base.wall if base.wall else float("nan")
+        failed = "" if result.code == 0 else f" (exit {result.code})"
+        before = BEFORE.get((label, fmt))
+        peer = PEER.get((label, fmt))
+        print(
+            f"| {label} patients, {fmt} | {base.wall:.1f} s, {_mb(base.peak_mb)} | {result.wall:.1f} s, "
+            f"{_mb(result.peak_mb)}{failed} | {ratio:.2f} × | {result.peak_mb / base.peak_mb:.2f} × floor | "
+            f"{_pair(before)} | {_pair(peer)} |"
+        )
+    print("\ntargets (issue 11): wall ≤ 1.5 × floor and peak RSS ≤ 3 GB at 1M patients / 10M documents")
+
+
+def _pair(figures: tuple[float, float] | None) -> str:
+    return "–" if figures is None else f"{figures[0]} s, {_mb(figures[1])}"
+
+
+def huge(patients: int) -> None:
+    """Generate (once) and audit a Parquet extract of ``patients`` × 10 documents."""
+    started = time.perf_counter()
+    extract = extract_dir(patients, "parquet")
+    print(
+        f"{size_label(patients)} parquet: {extract} ({_size_of(extract)}; "
+        f"ready in {time.perf_counter() - started:.0f} s)"
+    )
     out = Path(tempfile.mkdtemp(prefix="ipaudit-bench-"))
     try:
-        started = time.perf_counter()
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ipaudit",
-                "audit",
-                str(extract),
-                "--as-of",
-                "2025-06-30",
-                "--out",
-                str(out),
-                "--fail-on",
-                "never",
-                "--quiet",
-            ],
-            check=False,
-        )
-        wall = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(
-            f"ipaudit audit (all formats, child process): {wall:.1f} s wall, "
-            f"peak RSS {peak:.0f} MiB, exit {proc.returncode}"
-        )
-        _phases(extract, out)
+        result = audit(extract, out)
     finally:
         shutil.rmtree(out, ignore_errors=True)
+    print(f"ipaudit audit --format json: {result.wall:.0f} s wall, peak RSS {_mb(result.peak_mb)}, exit {result.code}")
 
 
 def _phases(extract: Path, out: Path) -> None:
-    from ipaudit.engine import AuditOptions, audit
+    """In-process times of reading, auditing and writing each report format."""
+    from ipaudit.engine import AuditOptions
+    from ipaudit.engine import audit as run_audit
     from ipaudit.extract import read_extract
     from ipaudit.profile import load_profile
     from ipaudit.report import write_reports
@@ -81,16 +172,35 @@ def _phases(extract: Path, out: Path) -> None:
     data = read_extract(extract)
     t_read = time.perf_counter() - t
     t = time.perf_counter()
-    result = audit(data, AuditOptions(as_of=dt.date(2025, 6, 30), profile=load_profile("national")))
+    result = run_audit(data, AuditOptions(as_of=AS_OF, profile=load_profile("national")))
     t_audit = time.perf_counter() - t
+    rows = sum(c.rows_read for c in data.counts.values())
     print(
-        f"  read+validate {t_read:.1f} s ({sum(c.rows_read for c in data.counts.values())} rows), "
-        f"audit {t_audit:.1f} s ({result.results.height} results, cohort {result.cohort_size})"
+        f"  in-process: read+validate {t_read:.1f} s ({rows} rows), audit {t_audit:.1f} s (cohort {result.cohort_size})"
     )
     for fmt in ("json", "csv", "html", "xlsx"):
         t = time.perf_counter()
         write_reports(result, out / fmt, [fmt])
         print(f"  {fmt:<5} {time.perf_counter() - t:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100k,1M"), help="patients, e.g. 100k,1M")
+    parser.add_argument("--formats", default=os.environ.get("BENCH_FORMATS", "csv,parquet"))
+    parser.add_argument("--phases", action="store_true", help="also time read, audit and each format in-process")
+    parser.add_argument("--phases-of", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--huge", nargs="?", const="10M", help="audit PATIENTS×10 documents from Parquet (10M)")
+    args = parser.parse_args()
+    if args.phases_of:
+        _phases(args.phases_of, args.out)
+        return
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    if args.huge:
+        huge(parse_size(args.huge))
+        return
+    bench([parse_size(s) for s in args.sizes.split(",")], args.formats.split(","), args.phases)
 
 
 if __name__ == "__main__":
