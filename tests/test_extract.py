@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipaudit.errors import InputError
-from ipaudit.extract import REJECTED_SCHEMA, TABLE_SCHEMAS, Extract, read_extract
+from ipaudit.extract import REJECTED_SCHEMA, TABLE_SCHEMAS, Extract, TableCounts, read_extract
 
 Rows = Sequence[Sequence[object]]
 
@@ -300,7 +300,7 @@ def test_utf16_file_is_input_error_with_a_hint(tmp_path: Path) -> None:
 def test_bom_with_invalid_utf8_is_input_error(tmp_path: Path) -> None:
     directory = extract_dir(tmp_path)
     (directory / "patients.csv").write_bytes(b"\xef\xbb\xbfpatient_id\n\xe6\xf8\xe5\n")
-    with pytest.raises(InputError, match="verken UTF-8 eller Windows-1252"):
+    with pytest.raises(InputError, match="patients.csv er UTF-8, men linje 2 har en byte som ikke er gyldig UTF-8"):
         read_extract(directory)
 
 
@@ -311,21 +311,22 @@ def test_empty_csv_is_input_error(tmp_path: Path) -> None:
         read_extract(directory)
 
 
-def test_csv_with_too_many_fields_is_input_error_without_echoing_content(tmp_path: Path) -> None:
+def test_csv_row_with_too_many_fields_is_rejected_without_echoing_content(tmp_path: Path) -> None:
     directory = extract_dir(tmp_path)
-    (directory / "patients.csv").write_text(f"patient_id;birth_date\n0001;1980-01-01;{NATIONAL_ID}\n")
-    with pytest.raises(InputError, match="patients.csv kan ikke leses som CSV") as caught:
-        read_extract(directory)
-    assert NATIONAL_ID not in str(caught.value)
-    # polars' own message quotes the row: it must not ride along as the cause or context
-    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    (directory / "patients.csv").write_text(f"patient_id;birth_date\n0001;1980-01-01;{NATIONAL_ID}\n0002;\n")
+    extract = read_extract(directory)
+    assert extract_rejected(extract, "patients") == [
+        ("patients", 2, "", "raden har 3 felt, overskriftsraden har 2")
+    ]
+    assert extract.counts["patients"].rows_read == 2
+    assert NATIONAL_ID not in repr(extract.rejected.rows())
 
 
-def test_unclosed_quote_is_input_error(tmp_path: Path) -> None:
+def test_unclosed_quote_is_input_error_naming_the_line_it_opens_on(tmp_path: Path) -> None:
     directory = extract_dir(tmp_path)
     text = 'document_id;patient_id;doc_date;doc_type\nD1;0001;"2024-01-01;x\nD2;0001\n'
     (directory / "documents.csv").write_text(text)
-    with pytest.raises(InputError, match="documents.csv kan ikke leses som CSV"):
+    with pytest.raises(InputError, match="documents.csv: et anførselstegn som åpner et felt på linje 2, lukkes aldri"):
         read_extract(directory)
 
 
@@ -347,13 +348,16 @@ def test_crlf_line_endings(tmp_path: Path) -> None:
     assert extract.tables["patients"]["municipality"].to_list() == ["0301", None]
 
 
-def test_blank_records_are_skipped_but_keep_their_row_numbers(tmp_path: Path) -> None:
+def test_blank_lines_are_skipped_and_delimiter_only_rows_counted_keeping_row_numbers(tmp_path: Path) -> None:
     directory = extract_dir(tmp_path)
     text = "patient_id;birth_date;municipality\n0001;;\n\n;;\n0002;x;\n"
     (directory / "patients.csv").write_text(text)
     extract = read_extract(directory)
-    assert extract.counts["patients"].rows_read == 2
-    assert extract_only_reason(extract, "patients") == (5, "birth_date", NOT_A_DATE)
+    assert extract.counts["patients"] == TableCounts(3, 1, 2)
+    assert extract_rejected(extract, "patients") == [
+        ("patients", 4, "", "tom rad (ingen verdier)"),
+        ("patients", 5, "birth_date", NOT_A_DATE),
+    ]
 
 
 def test_text_is_stripped_and_whitespace_only_is_null(tmp_path: Path) -> None:
@@ -807,8 +811,9 @@ def test_national_id_never_appears_anywhere_in_the_extract(tmp_path: Path) -> No
 def test_national_id_column_alone_does_not_make_a_row_blank_or_visible(tmp_path: Path) -> None:
     patients = [["patient_id", "fnr"], ["0001", NATIONAL_ID], ["", NATIONAL_ID]]
     extract = read_extract(extract_dir(tmp_path, patients=patients))
-    assert extract.counts["patients"].rows_read == 1
-    assert NATIONAL_ID not in repr(extract)
+    assert extract.counts["patients"].rows_read == 2  # counted: the row held something
+    assert extract_rejected(extract, "patients") == [("patients", 3, "", "tom rad (ingen verdier)")]
+    assert NATIONAL_ID not in repr(extract) and NATIONAL_ID not in repr(extract.rejected.rows())
 
 
 # --------------------------------------------------------------------------- xlsx and parquet

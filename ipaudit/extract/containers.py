@@ -124,6 +124,8 @@ class RawText:
     """The column names of ``plan`` besides SOURCE_ROW."""
     source: SourceFile
     """Where the table came from."""
+    faults: tuple[tuple[int, str], ...] = ()
+    """(row number, reason) of records rejected for their structure before any column is read."""
 
 
 def read_table_text(where: TableLocation, hashes: dict[Path, str]) -> RawText:
@@ -131,8 +133,10 @@ def read_table_text(where: TableLocation, hashes: dict[Path, str]) -> RawText:
 
     ``hashes`` caches file fingerprints within one read (a workbook holds several tables).
     """
+    faults: tuple[tuple[int, str], ...] = ()
     if where.format == "csv":
-        plan, headers, hashes[where.path] = read_csv_text(where.path, where.label)
+        csv_text = read_csv_text(where.path, where.label)
+        plan, headers, hashes[where.path], faults = csv_text.plan, csv_text.headers, csv_text.sha256, csv_text.faults
     elif where.format == "xlsx":
         frame = read_sheet_text(where.path, where.sheet, where.label)
         plan, headers = frame.lazy(), [name for name in frame.columns if name != SOURCE_ROW]
@@ -143,7 +147,8 @@ def read_table_text(where: TableLocation, hashes: dict[Path, str]) -> RawText:
             hashes[where.path] = file_sha256(where.path)
         except OSError as exc:
             raise InputError(f"{where.label} kan ikke leses ({exc.strerror})") from exc
-    return RawText(plan, tuple(headers), SourceFile(where.table, where.path, where.sheet, hashes[where.path]))
+    source = SourceFile(where.table, where.path, where.sheet, hashes[where.path])
+    return RawText(plan, tuple(headers), source, faults)
 
 
 def collect_text(plan: pl.LazyFrame, where: TableLocation) -> pl.DataFrame:

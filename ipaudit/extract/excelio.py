@@ -37,7 +37,7 @@ def read_sheet_text(path: Path, sheet: str | None, label: str) -> pl.DataFrame:
     """Read a sheet (None = the first) with every column as text.
 
     The frame has the header row's names (national id columns left out) and SOURCE_ROW,
-    the sheet row number of each data row. Empty rows stay in; the caller drops them.
+    the sheet row number of each data row. Rows with no cell filled are left out.
     """
     grid = None
     try:
@@ -65,11 +65,16 @@ def read_sheet_text(path: Path, sheet: str | None, label: str) -> pl.DataFrame:
     header_at = int(header_rows[0])
     names = _unique_names(grid.row(header_at))
     keep = [i for i, name in enumerate(names) if not is_national_id(name)]
+    # A row with no cell filled at all is an empty sheet row (Excel keeps formatted ones): not read.
+    # A row whose only value is a national id is read, and rejected as empty.
     return (
-        grid.slice(header_at + 1)
-        .select([pl.col(grid.columns[i]).alias(names[i]) for i in keep])
+        grid.with_columns(filled.alias("__filled"))
+        .slice(header_at + 1)
+        .select(*[pl.col(grid.columns[i]).alias(names[i]) for i in keep], pl.col("__filled"))
         .with_row_index(SOURCE_ROW, offset=header_at + 2)
         .with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
+        .filter(pl.col("__filled"))
+        .drop("__filled")
     )
 
 

@@ -1,7 +1,7 @@
 """From text to typed columns, vectorised: cleaning, dates, yes/no, enumerations, doc types.
 
 ``prepare`` plans how the canonical columns are picked out of a table read as text
-(resolving aliases), stripped, emptied to null, and how fully empty rows are dropped; the
+(resolving aliases), stripped, emptied to null, and marks rows without any value (EMPTY); the
 plan is collected together with the file read, so polars does both in one parallel pass.
 ``parse`` turns the text into the dtypes of TABLE_SCHEMAS with polars expressions only and
 reports the cells it could not parse (dates, yes/no values, consent scopes) as faults.
@@ -33,7 +33,8 @@ from ipaudit.extract.vocabulary import BOOLEAN_WORDS, ENUM_SYNONYMS, OTHER_DOC_T
 _TIME = r"(?:[T ]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _DATE = rf"^(\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}){_TIME}$"
 _DOC_TYPES = doc_type_lookup()
-_EXTRA_FILLED = "__extra_filled"
+EMPTY = "__empty"
+"""Column ``prepare`` adds: True for a row with no value in any column (counted, then rejected)."""
 
 Convert = Callable[[pl.Expr], pl.Expr]
 
@@ -45,7 +46,7 @@ def _clean(header: str) -> pl.Expr:
 
 
 def prepare(table: str, raw: pl.LazyFrame, headers: Sequence[str], label: str) -> pl.LazyFrame:
-    """Plan the canonical columns of ``table`` as clean text, plus SOURCE_ROW, without empty rows.
+    """Plan the canonical columns of ``table`` as clean text, plus SOURCE_ROW and EMPTY.
 
     ``headers`` are the columns of ``raw`` besides SOURCE_ROW. Raises InputError (naming
     ``label``) when a required column is missing. Absent optional columns become null; other
@@ -55,17 +56,14 @@ def prepare(table: str, raw: pl.LazyFrame, headers: Sequence[str], label: str) -
     names = [spec.name for spec in TABLE_COLUMNS[table]]
     used = set(found.values())
     extras = [header for header in headers if header not in used]
-    extra_filled = pl.any_horizontal(pl.col(extras).is_not_null()) if extras else pl.lit(False)
+    filled = [(pl.col(extra).str.strip_chars().str.len_bytes() > 0).fill_null(False) for extra in extras]
+    extra_filled = pl.any_horizontal(filled) if filled else pl.lit(False)
     cleaned = [_clean(found[name]) if name in found else pl.lit(None, pl.String) for name in names]
-    return (
-        raw.select(
-            *(expr.alias(name) for expr, name in zip(cleaned, names, strict=True)),
-            pl.col(SOURCE_ROW),
-            extra_filled.alias(_EXTRA_FILLED),
-        )
-        .filter(~pl.all_horizontal(pl.col(names).is_null()) | pl.col(_EXTRA_FILLED))
-        .drop(_EXTRA_FILLED)
-    )
+    return raw.select(
+        *(expr.alias(name) for expr, name in zip(cleaned, names, strict=True)),
+        pl.col(SOURCE_ROW),
+        extra_filled.alias(EMPTY),
+    ).with_columns((pl.all_horizontal(pl.col(names).is_null()) & ~pl.col(EMPTY)).alias(EMPTY))
 
 
 def parse(table: str, text: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

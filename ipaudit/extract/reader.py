@@ -25,7 +25,8 @@ from ipaudit.extract.model import (
     SourceFile,
     TableCounts,
 )
-from ipaudit.extract.parse import parse, prepare
+from ipaudit.extract.parse import EMPTY, parse, prepare
+from ipaudit.extract.reasons import EMPTY_ROW, SOURCE_ROW
 from ipaudit.extract.validate import PatientIds, patient_ids, validate_table
 
 #: Called before each table is read with (table, file label, tables done, tables in all).
@@ -51,14 +52,20 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
         if progress is not None:
             progress(table, where.label, done, len(layout.tables))
         raw = read_table_text(where, hashes)
-        text = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
+        prepared = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
+        text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY)
         parsed, parse_faults = parse(table, text)
         result = validate_table(table, text, parsed, parse_faults, patients)
         if table == "patients":
             patients = patient_ids(text, result.accepted)
+        structural = structural_rejects(table, raw.faults, prepared.filter(pl.col(EMPTY)).get_column(SOURCE_ROW))
         tables[table] = result.accepted
-        counts[table] = result.counts
-        rejected.append(result.rejected)
+        counts[table] = TableCounts(
+            result.counts.rows_read + structural.height,
+            result.counts.rows_accepted,
+            result.counts.rows_rejected + structural.height,
+        )
+        rejected.extend((result.rejected, structural))
         sources.append(raw.source)
     table_rank = pl.col("table").replace_strict({t: i for i, t in enumerate(ALL_TABLES)}, return_dtype=pl.Int32)
     return Extract(
@@ -68,6 +75,17 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
         rejected=pl.concat(rejected).sort(table_rank, pl.col("row")),
         sources=tuple(sources),
         ignored_files=layout.ignored,
+    )
+
+
+def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_rows: pl.Series) -> pl.DataFrame:
+    """Rejected entries (REJECTED_SCHEMA) for records rejected before their columns were read:
+    malformed records and rows without any value. Their column is empty: the fault is the row's."""
+    rows = [number for number, _ in faults] + empty_rows.to_list()
+    reasons = [reason for _, reason in faults] + [EMPTY_ROW] * empty_rows.len()
+    return pl.DataFrame(
+        {"table": [table] * len(rows), "row": rows, "column": [""] * len(rows), "reason": reasons},
+        schema=REJECTED_SCHEMA,
     )
 
 

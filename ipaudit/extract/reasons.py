@@ -36,6 +36,7 @@ MISSING = "mangler påkrevd verdi"
 END_BEFORE_START = "til_dato før fra_dato"
 ORPHAN = "pasienten finnes ikke i pasienttabellen"
 ORPHAN_OF_REJECTED = "pasienten er avvist i pasienttabellen"
+EMPTY_ROW = "tom rad (ingen verdier)"
 
 UNKNOWN_PATIENT = "unknown"
 """Standing of a patient id that no patient row has (an orphan)."""
