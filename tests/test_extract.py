@@ -315,9 +315,7 @@ def test_csv_row_with_too_many_fields_is_rejected_without_echoing_content(tmp_pa
     directory = extract_dir(tmp_path)
     (directory / "patients.csv").write_text(f"patient_id;birth_date\n0001;1980-01-01;{NATIONAL_ID}\n0002;\n")
     extract = read_extract(directory)
-    assert extract_rejected(extract, "patients") == [
-        ("patients", 2, "", "raden har 3 felt, overskriftsraden har 2")
-    ]
+    assert extract_rejected(extract, "patients") == [("patients", 2, "", "raden har 3 felt, overskriftsraden har 2")]
     assert extract.counts["patients"].rows_read == 2
     assert NATIONAL_ID not in repr(extract.rejected.rows())
 

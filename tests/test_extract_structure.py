@@ -44,7 +44,12 @@ def test_every_line_end_reads_the_same_rows(tmp_path: Path, newline: str) -> Non
 
 def test_mixed_line_ends_in_one_file_with_a_line_break_inside_quotes(tmp_path: Path) -> None:
     directory = extract_dir(tmp_path)
-    text = 'document_id;patient_id;doc_date;doc_type;text\r\nD1;0001;2024-01-02;Notat;"a\rb"\nD2;0001;x;Notat;c\rD3;0001;2024-01-02;Notat;d\r\n'
+    text = (
+        "document_id;patient_id;doc_date;doc_type;text\r\n"
+        'D1;0001;2024-01-02;Notat;"a\rb"\n'
+        "D2;0001;x;Notat;c\r"
+        "D3;0001;2024-01-02;Notat;d\r\n"
+    )
     (directory / "documents.csv").write_bytes(text.encode())
     extract = read_extract(directory)
     assert extract.counts["documents"] == TableCounts(3, 2, 1)

@@ -28,6 +28,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TextIO
 
 from ipaudit.errors import InputError
 
@@ -65,7 +66,7 @@ class RecordScan:
         return self.header_row == 1 and not self.faults and not self.literal_quote
 
 
-def _reader(handle: io.TextIOBase, delimiter: str) -> Iterator[list[str]]:
+def _reader(handle: TextIO, delimiter: str) -> Any:  # _csv.Reader, not importable by name
     csv.field_size_limit(sys.maxsize)  # a journal note may be longer than the 128 KiB default
     return csv.reader(handle, delimiter=delimiter, quotechar='"', strict=True)
 
@@ -178,7 +179,9 @@ def _opening_quote_line(path: Path, encoding: str, delimiter: str, first_line: i
                 break
             position = close + 1
             continue
-        ends = [i for i in (text.find(delimiter, position), text.find("\n", position), text.find("\r", position)) if i >= 0]
+        ends = [
+            i for i in (text.find(delimiter, position), text.find("\n", position), text.find("\r", position)) if i >= 0
+        ]
         if not ends:
             break
         position = min(ends) + 1
