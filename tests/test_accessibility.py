@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from report_fixtures import make_result
+from report_fixtures import make_recorded, make_result
 
 from ipaudit.pseudonymize import pseudonymize_result
 from ipaudit.report import write_reports
@@ -88,8 +88,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("uu")
     main = make_result(16)
     write_reports(main, out / "main", ["html"], html_limit=LIMIT)
-    history = make_result(16, history=out / "h.sqlite", earlier_runs=3)
-    write_reports(history, out / "history", ["html"], html_limit=LIMIT)
+    history = make_recorded(16, out / "h.sqlite", earlier_runs=3)
+    write_reports(history.result, out / "history", ["html"], html_limit=LIMIT, context=history.context)
     write_reports(pseudonymize_result(main, KEY), out / "supervision", ["supervision"])
     return {
         "main": out / "main" / "ipaudit-report.html",
