@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 
@@ -23,6 +24,7 @@ from tests.test_extract import (
     extract_csv_text,
     extract_dir,
     extract_rejected,
+    extract_workbook,
 )
 
 NEEDS = [
@@ -174,3 +176,24 @@ def test_plain_and_repaired_files_give_identical_tables(tmp_path: Path) -> None:
     repaired = read_extract(extract_dir(tmp_path / "b", documents=ragged))
     assert repaired.tables["documents"].equals(plain.tables["documents"])
     assert repaired.rejected.filter(pl.col("table") == "documents").height == 1
+
+
+def test_workbook_with_one_cell_at_xfd1048576_is_refused_in_one_line(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Pasienter"
+    sheet.append(["patient_id"])
+    sheet.append(["0001"])
+    sheet["XFD1048576"] = "x"  # calamine would allocate 17 billion cells and abort the process
+    directory = extract_dir(tmp_path, patients=None)
+    book.save(directory / "pasienter.xlsx")
+    with pytest.raises(InputError, match=r"pasienter.xlsx: arket strekker seg til kolonne XFD og rad 1048576"):
+        read_extract(directory)
+
+
+def test_a_wide_workbook_sheet_is_still_read(tmp_path: Path) -> None:
+    extras = [f"ekstra{i}" for i in range(40)]  # columns up to AP: two-letter references
+    directory = extract_dir(tmp_path, patients=None)
+    extract_workbook(directory / "pasienter.xlsx", {"P": [["patient_id", *extras], ["0001", *extras]]})
+    assert read_extract(directory).counts["patients"].rows_accepted == 1

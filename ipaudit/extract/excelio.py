@@ -17,6 +17,7 @@ import polars as pl
 from ipaudit.errors import InputError
 from ipaudit.extract.aliases import is_national_id
 from ipaudit.extract.reasons import SOURCE_ROW
+from ipaudit.extract.xlsxbounds import check_sheet_size
 
 _READ_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError, ValueError)
 
@@ -39,6 +40,7 @@ def read_sheet_text(path: Path, sheet: str | None, label: str) -> pl.DataFrame:
     The frame has the header row's names (national id columns left out) and SOURCE_ROW,
     the sheet row number of each data row. Rows with no cell filled are left out.
     """
+    check_sheet_size(path, sheet, label)
     grid = None
     try:
         grid = pl.read_excel(
