@@ -3,7 +3,8 @@
 Exit codes (spec/outputs.md): 0 audit done and nothing failing at or above --fail-on;
 1 audit done, reports written, failing results at or above --fail-on; 2 usage or input
 error, one line on stderr, no traceback, no partial report. An unexpected internal error
-prints one line and exits 3 (set IPAUDIT_DEBUG=1 for the traceback).
+prints one line and exits 3 (set IPAUDIT_DEBUG=1 for the traceback). When the reader of stdout
+goes away (`ipaudit validate … | head`) the run ends silently with 141, as Unix tools do.
 """
 
 from __future__ import annotations
@@ -11,22 +12,26 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from ipaudit import __version__
 from ipaudit.errors import InputError
+from ipaudit.terminal import clean, echo
 
 if TYPE_CHECKING:
     from ipaudit.pipeline import Progress
 
 EXIT_OK, EXIT_FAILING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 128 + 13
+"""stdout was closed by its reader: 128 + SIGPIPE, as a shell reports ``cat big | head``."""
 FAIL_ON = ("error", "warning", "never")
 
 
@@ -55,14 +60,16 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
         try:
             code = command(*args, **kwargs) or EXIT_OK
         except InputError as exc:
-            click.echo(f"ipaudit: feil: {exc}", err=True)
+            echo(f"ipaudit: feil: {exc}", err=True)
             sys.exit(EXIT_INPUT)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
             if os.environ.get("IPAUDIT_DEBUG"):
                 raise
-            click.echo(
+            echo(
                 f"ipaudit: intern feil ({type(exc).__name__}); kjør med IPAUDIT_DEBUG=1 for detaljer",
                 err=True,
             )
@@ -80,12 +87,27 @@ class _OneLineErrors(click.Group):
         try:
             code = super().main(*args, **kwargs)
         except click.exceptions.Abort:
-            click.echo("ipaudit: avbrutt", err=True)
+            echo("ipaudit: avbrutt", err=True)
             sys.exit(EXIT_INPUT)
         except click.ClickException as exc:
-            click.echo(f"ipaudit: feil: {' '.join(exc.format_message().split())}", err=True)
+            echo(f"ipaudit: feil: {' '.join(exc.format_message().split())}", err=True)
             sys.exit(EXIT_INPUT)
         sys.exit(code or EXIT_OK)
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader of stdout went away (``ipaudit audit … | head``): end as Unix tools do.
+
+    No message and no traceback; exit 141 (128 + SIGPIPE, what a shell reports for a tool
+    killed by SIGPIPE). Every step that writes files has finished or rolled back by now;
+    stdout is pointed at /dev/null so that the final flush at exit cannot raise again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 @click.group(
@@ -193,12 +215,12 @@ def audit(
     if not quiet:
         from ipaudit.summary import render_summary
 
-        click.echo(render_summary(outcome.result))
+        echo(render_summary(outcome.result))
         if outcome.history is not None:
-            click.echo(outcome.history.describe())
-        click.echo("Rapporter:")
+            echo(outcome.history.describe())
+        echo("Rapporter:")
         for path in outcome.written:
-            click.echo(f"  {path}")
+            echo(f"  {path}")
     failing = fail_on != "never" and outcome.result.fails_at_or_above(Severity(fail_on))
     return EXIT_FAILING if failing else EXIT_OK
 
@@ -213,7 +235,7 @@ def _progress(*, show: bool) -> Iterator[Progress | None]:
 
         def advance(table: str, label: str, done: int, total: int) -> None:
             bar.length = total
-            bar.label = f"Leser {Path(label).name}"
+            bar.label = clean(f"Leser {Path(label).name}")
             bar.update(done - bar.pos)
 
         yield advance
@@ -261,7 +283,7 @@ def validate(extract: Path, quiet: bool) -> int:
     from ipaudit.summary import render_validation
 
     data = read_extract(extract)
-    click.echo(render_validation(data, show_rows=not quiet))
+    echo(render_validation(data, show_rows=not quiet))
     return EXIT_OK
 
 
@@ -275,7 +297,7 @@ def rules(profile: str, fmt: str) -> int:
     from ipaudit.profile import load_profile
 
     chosen = load_profile(profile)
-    click.echo(render_markdown(chosen) if fmt == "markdown" else render_table(chosen), nl=fmt == "table")
+    echo(render_markdown(chosen) if fmt == "markdown" else render_table(chosen), nl=fmt == "table")
     return EXIT_OK
 
 
@@ -289,7 +311,7 @@ def trend(history_path: Path, profile: str | None, last: int) -> int:
     from ipaudit.history import open_history, render_trend
 
     with open_history(history_path, create=False) as history:
-        click.echo(render_trend(history.trend(profile, last=last)))
+        echo(render_trend(history.trend(profile, last=last)))
     return EXIT_OK
 
 
@@ -307,17 +329,15 @@ def sample(out_dir: Path, patients: int, seed: int, as_of: dt.date, xlsx: Path |
     from ipaudit.sample import generate
 
     summary = generate(out_dir, patients=patients, seed=seed, as_of=as_of, xlsx=xlsx)
-    click.echo(f"Syntetisk uttrekk: {summary.extract_dir} ({patients} pasienter, frø {seed}).")
+    echo(f"Syntetisk uttrekk: {summary.extract_dir} ({patients} pasienter, frø {seed}).")
     if summary.xlsx:
-        click.echo(f"Samme uttrekk som arbeidsbok: {summary.xlsx}")
-    click.echo(
+        echo(f"Samme uttrekk som arbeidsbok: {summary.xlsx}")
+    echo(
         "Rader per tabell (herav bevisst feilaktige): "
         + ", ".join(f"{table} {n} ({summary.rejected.get(table, 0)})" for table, n in summary.rows.items())
     )
-    click.echo("Innlagte mangler per regel: " + ", ".join(f"{rule} {n}" for rule, n in summary.gaps.items()))
-    click.echo(
-        f"Fasit for revisjonsdato {summary.as_of:%d.%m.%Y}: {summary.ground_truth}, {summary.ground_truth_rejected}"
-    )
+    echo("Innlagte mangler per regel: " + ", ".join(f"{rule} {n}" for rule, n in summary.gaps.items()))
+    echo(f"Fasit for revisjonsdato {summary.as_of:%d.%m.%Y}: {summary.ground_truth}, {summary.ground_truth_rejected}")
     return EXIT_OK
 
 
@@ -327,7 +347,7 @@ def _load_key(path: Path) -> Any:
 
     key, warning = load_key(path)
     if warning:
-        click.echo(f"ipaudit: {warning}", err=True)
+        echo(f"ipaudit: {warning}", err=True)
     return key
 
 
@@ -378,7 +398,7 @@ def select_command(
         )
     )
     drawn = outcome.sample.patients.height if outcome.sample is not None else 0
-    click.echo(f"Stikkprøve på {drawn} av {outcome.result.cohort_size} pasienter skrevet til {outcome.written[0]}")
+    echo(f"Stikkprøve på {drawn} av {outcome.result.cohort_size} pasienter skrevet til {outcome.written[0]}")
     return EXIT_OK
 
 
@@ -395,5 +415,5 @@ def reidentify_command(extract: Path, key_file: Path, ids: tuple[str, ...]) -> i
     key = _load_key(key_file)
     found = reidentify(read_extract(extract), key, list(ids))
     for pseudonym, original in found.items():
-        click.echo(f"{pseudonym}\t{original if original is not None else '(ikke funnet)'}")
+        echo(f"{pseudonym}\t{original if original is not None else '(ikke funnet)'}")
     return EXIT_OK if all(v is not None for v in found.values()) else EXIT_FAILING
