@@ -15,7 +15,7 @@ from ipaudit import numbers
 from ipaudit.extract.columns import TABLE_NAMES
 from ipaudit.model import WaiverOutcome
 from ipaudit.report import common
-from ipaudit.report.trend_chart import Line
+from ipaudit.report.trend_chart import Panel
 from ipaudit.selection import command_line
 
 
@@ -50,9 +50,9 @@ def test_every_table_is_labelled_with_its_first_norwegian_name() -> None:
 def test_the_trend_legend_writes_percentage_points_with_a_decimal_comma(
     previous: float | None, current: float | None, change: str
 ) -> None:
-    line = Line(rule_id="IP01", title="", color="", dash="", filled=True, path="", markers="", label=None,
-                label_marker="", swatch_path="", swatch_marker="", previous=previous, current=current)
-    assert line.change == change
+    panel = Panel(rule_id="IP01", title="", severity="", path="", points=[], y_ticks=[], grid=[], radius=1.0,
+                  previous=previous, current=current, n_previous=2, n_current=2)
+    assert panel.change == change
     assert numbers.fmt_pct(0.875) == "87,5\u00a0%"
 
 

@@ -240,31 +240,84 @@ def test_html_with_history_stays_self_contained_and_norwegian(run: Recorded, tmp
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", page)
 
 
-def _chart(page: str) -> str:
-    start = page.index('<svg class="trend-chart"')
-    return page[start: page.index("</svg>", start)]
+def _panels(page: str) -> list[str]:
+    """The small charts of the trend, one per rule: head, figures and svg."""
+    start = page.index('<div class="trend-panels">')
+    block = page[start: page.index('<p class="trend-key">', start)]
+    return block.split('<div class="trend-panel">')[1:]
 
 
-def test_trend_chart_has_one_line_per_rule(run: Recorded, tmp_path: Path) -> None:
+def _trend_cells(run: Recorded, rule_id: str) -> list[dict[str, Any]]:
+    return _history(run).trend.filter(pl.col("rule_id") == rule_id).to_dicts()
+
+
+def test_trend_has_one_panel_per_rule_with_its_own_scale_and_n(run: Recorded, tmp_path: Path) -> None:
     page = _html(run, tmp_path)
-    chart = _chart(page)
+    panels = _panels(page)
     rules = [r.meta.id for r in run.result.rules]
-    assert chart.count('class="trend-line"') == len(rules)
-    assert re.findall(r'class="end-label"[^>]*>(\w+)</text>', chart) == rules
-    assert [t for t in re.findall(r'<text class="axis"[^>]*>([^<]+)</text>', chart) if "." in t] == [
-        "01.05.2025", "31.05.2025", "30.06.2025"]
-    legend = page[page.index('<table class="compact trend-legend">'):]
-    assert legend[: legend.index("</table>")].count('class="swatch"') == len(rules)
+    assert [re.search(r'class="panel-head"><a href="#regel-(\w+)"', p).group(1) for p in panels] == rules
+    for rule_id, panel in zip(rules, panels, strict=True):
+        cells = _trend_cells(run, rule_id)
+        rates = [c["compliance_rate"] for c in cells]
+        low, high = (float(v) / 100 for v in reversed(re.findall(r'class="axis"[^>]*>(\d+)\xa0%</text>', panel)))
+        assert low <= min(rates) and max(rates) <= high and high - low >= trend_chart.MIN_SPAN - 1e-9
+        # Every point tells on hover what it rests on; the panel head gives this run's n.
+        titles = re.findall(r"<title>([^<]+)</title>", panel)
+        assert len(titles) == len(cells)
+        for cell, title in zip(cells, titles, strict=True):
+            assert f"({cell['pass']} av {cell['pass'] + cell['fail']} vurderte oppfylt)" in title
+        assert f"n = {cells[-1]['pass'] + cells[-1]['fail']}" in panel
+        assert re.findall(r'class="axis"[^>]*>(\d\d\.\d\d\.\d{4})</text>', panel) == ["01.05.2025", "30.06.2025"]
+    table = page[page.index('<table class="compact trend-table">'):]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[table.index("<tbody>"): table.index("</table>")], re.S)
+    assert len(rows) == len(rules)
+    for rule_id, row in zip(rules, rows, strict=True):
+        cells = _trend_cells(run, rule_id)
+        numbers = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
+        assert numbers[1] == str(cells[-2]["pass"] + cells[-2]["fail"])
+        assert numbers[3] == str(cells[-1]["pass"] + cells[-1]["fail"])
 
 
-def test_trend_chart_draws_no_line_for_a_rule_without_rates(run: Recorded, tmp_path: Path) -> None:
+def test_a_rate_on_a_tiny_base_is_drawn_hollow_and_says_so(run: Recorded, tmp_path: Path) -> None:
+    """IP10 went 0 → 50 % on n = 2: its own panel, hollow points, "lite grunnlag", n in the table."""
+    trend = _history(run).trend.with_columns(
+        pl.when(pl.col("rule_id") == "IP02").then(pl.lit(v)).otherwise(pl.col(c)).alias(c)
+        for c, v in (("pass", 1), ("fail", 1), ("compliance_rate", 0.5))
+    )
+    chart = trend_chart.build_chart(trend, {r.meta.id: r.meta.title for r in run.result.rules})
+    assert chart is not None
+    ip02 = next(p for p in chart.panels if p.rule_id == "IP02")
+    assert ip02.small_now and all(p.small for p in ip02.points) and ip02.n_current == 2
+    assert "(1 av 2 vurderte oppfylt)" in ip02.points[-1].title
+    big = next(p for p in chart.panels if p.rule_id == "IP01")
+    assert not big.small_now and not any(p.small for p in big.points)
+
+
+@pytest.mark.parametrize(
+    ("rates", "expected"),
+    [
+        ((0.921, 0.922, 0.921), (0.85, 1.0)),  # 92 % rules no longer squashed at the top of 0–100 %
+        ((0.994,), (0.9, 1.0)),
+        ((0.0, 0.5), (0.0, 0.5)),
+        ((0.0,), (0.0, 0.1)),
+        ((0.548, 0.567), (0.5, 0.65)),
+        ((0.2, 0.9), (0.0, 1.0)),
+    ],
+)
+def test_each_panel_scale_is_round_and_at_least_ten_points(rates: tuple[float, ...],
+                                                           expected: tuple[float, float]) -> None:
+    low, high, _ = trend_chart.scale(rates)
+    assert (low, high) == expected
+
+
+def test_trend_chart_draws_no_panel_for_a_rule_without_rates(run: Recorded, tmp_path: Path) -> None:
     history = _history(run)
     trend = history.trend.with_columns(
         compliance_rate=pl.when(pl.col("rule_id") == "IP00").then(None).otherwise(pl.col("compliance_rate"))
     )
     chart = trend_chart.build_chart(trend, {r.meta.id: r.meta.title for r in run.result.rules})
     assert chart is not None
-    assert [line.rule_id for line in chart.lines] == [r.meta.id for r in run.result.rules[1:]]
+    assert [panel.rule_id for panel in chart.panels] == [r.meta.id for r in run.result.rules[1:]]
     assert chart.without_rate == ["IP00"]
 
 
@@ -279,15 +332,16 @@ def test_trend_with_one_run_says_when_it_comes(tmp_path: Path) -> None:
 
 def test_trend_with_sixty_runs_stays_legible(tmp_path: Path) -> None:
     run = make_recorded(12, tmp_path / "h.sqlite", earlier_runs=59)
-    assert trend_chart.build_chart(_history(run).trend, {}).runs == 60
-    chart = _chart(_html(run, tmp_path / "out"))
-    assert chart.count('class="trend-line"') == len(run.result.rules)
-    dates = [t for t in re.findall(r'<text class="axis"[^>]*>([^<]+)</text>', chart) if "." in t]
-    assert 2 <= len(dates) <= trend_chart.MAX_X_LABELS and dates[-1] == "30.06.2025"
-    labels = [float(y) for y in re.findall(r'class="end-label" x="[\d.]+" y="([\d.]+)"', chart)]
-    assert all(b - a >= trend_chart.LABEL_GAP - 0.01 for a, b in zip(sorted(labels), sorted(labels)[1:]))
-    for d in re.findall(r'class="trend-marker" d="([^"]*)"', chart):
-        assert d.count("M") <= trend_chart.MAX_MARKERS + 2
+    chart = trend_chart.build_chart(_history(run).trend, {})
+    assert chart is not None and chart.runs == 60
+    panels = _panels(_html(run, tmp_path / "out"))
+    assert len(panels) == len(run.result.rules)
+    for panel in panels:
+        dates = re.findall(r'class="axis"[^>]*>(\d\d\.\d\d\.\d{4})</text>', panel)
+        assert dates[-1] == "30.06.2025" and len(dates) == 2
+        radii = set(re.findall(r'class="trend-point[^"]*" cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"', panel))
+        assert radii == {str(trend_chart.SMALL_MARKER_RADIUS)}
+        assert panel.count("<title>") == 60
 
 
 # ------------------------------------------------------------------ XLSX

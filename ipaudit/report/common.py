@@ -222,6 +222,15 @@ def current_status_expr() -> pl.Expr:
     return label_expr("current_status", STATUS_LABELS).fill_null(ABSENT_TEXT)
 
 
+def number_runs(trend: pl.DataFrame) -> pl.DataFrame:
+    """The trend (TREND_SCHEMA rows) with ``run``: 1, 2, … by position, oldest first.
+
+    Runs are told apart by position, not by run_id, which is null for a run not (yet) recorded.
+    """
+    key = pl.col("run_id").fill_null(-1)
+    return trend.with_columns(run=(key != key.shift()).fill_null(True).cum_sum().cast(pl.Int64))
+
+
 def trend_runs(trend: pl.DataFrame) -> pl.DataFrame:
     """The trend (TREND_SCHEMA rows) as one row per run, oldest first: ``run`` (1, 2, …), run_id,
     as_of, started_at, fail (all rules), then one compliance-rate column per rule id, in trend order.
@@ -231,8 +240,7 @@ def trend_runs(trend: pl.DataFrame) -> pl.DataFrame:
     if trend.is_empty():
         return pl.DataFrame(schema={"run": pl.Int64(), "run_id": pl.Int64(), "as_of": pl.Date(),
                                     "started_at": pl.Datetime("us"), "fail": pl.Int64()})
-    key = pl.col("run_id").fill_null(-1)
-    numbered = trend.with_columns(run=(key != key.shift()).fill_null(True).cum_sum().cast(pl.Int64))
+    numbered = number_runs(trend)
     runs = numbered.group_by("run", maintain_order=True).agg(
         pl.col("run_id").first(), pl.col("as_of").first(), pl.col("started_at").first(), pl.col("fail").sum()
     )

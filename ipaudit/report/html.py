@@ -8,8 +8,8 @@ a browser opens in a moment; the notice above each capped list says where the re
 
 With ``--history`` the summary opens with what changed since the previous run, each
 failing finding is marked new or still failing (new ones listed first), the findings
-resolved since are listed, and the compliance trend is drawn as a line chart
-(``trend_chart``). Without a history none of this appears.
+resolved since are listed, and the compliance trend is drawn as one small line chart
+per rule (``trend_chart``). Without a history none of this appears.
 """
 
 from __future__ import annotations
@@ -168,7 +168,8 @@ def _history_section(result: AuditResult, history: Comparison | None, limit: int
         by_rule=common.history_by_rule(history),
         resolved_rows=_gone_rows(history.resolved, limit),
         waived_rows=_gone_rows(history.waived_since, limit),
-        chart=build_chart(history.trend, common.rule_titles(result)),
+        chart=build_chart(history.trend, common.rule_titles(result),
+                          {r.meta.id: r.severity.value for r in result.rules}),
         runs=common.trend_runs(history.trend).height,
     )
 
