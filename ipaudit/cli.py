@@ -212,6 +212,7 @@ def audit(
     )
     with _progress(show=not quiet) as progress:
         outcome = run(dataclasses.replace(request, progress=progress))
+    _warn(outcome.result)
     if not quiet:
         from ipaudit.summary import render_summary
 
@@ -223,6 +224,12 @@ def audit(
             echo(f"  {path}")
     failing = fail_on != "never" and outcome.result.fails_at_or_above(Severity(fail_on))
     return EXIT_FAILING if failing else EXIT_OK
+
+
+def _warn(result: Any) -> None:
+    """The run's warnings (ipaudit.model.AuditResult.warnings) on stderr, even with --quiet."""
+    for warning in result.warnings:
+        click.echo(f"ipaudit: advarsel: {warning}", err=True)
 
 
 @contextlib.contextmanager
@@ -254,10 +261,13 @@ def _options(
     from ipaudit.profile import load_profile
     from ipaudit.waivers import load_waivers
 
+    as_of = as_of or dt.date.today()
     if period_from and period_to and period_to < period_from:
         raise InputError("--to er før --from")
+    if period_from and period_from > as_of:
+        raise InputError(f"--from ({period_from:%d.%m.%Y}) er etter revisjonsdatoen --as-of ({as_of:%d.%m.%Y})")
     return AuditOptions(
-        as_of=as_of or dt.date.today(),
+        as_of=as_of,
         profile=load_profile(profile),
         period_from=period_from,
         period_to=period_to,
@@ -397,6 +407,7 @@ def select_command(
             sample=SampleSpec(n, seed, stratify),
         )
     )
+    _warn(outcome.result)
     drawn = outcome.sample.patients.height if outcome.sample is not None else 0
     echo(f"Stikkprøve på {drawn} av {outcome.result.cohort_size} pasienter skrevet til {outcome.written[0]}")
     return EXIT_OK

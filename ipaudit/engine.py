@@ -28,7 +28,7 @@ from ipaudit.model import (
     Status,
 )
 from ipaudit.profile import Profile
-from ipaudit.waivers import Waiver, apply_waivers
+from ipaudit.waivers import Waiver, apply_waivers, waiver_warnings
 
 UNKNOWN_UNIT = "Ukjent enhet"
 
@@ -71,7 +71,11 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
         frames.append(frame.with_columns(pl.lit(rule_id).alias("rule_id")))
 
     results = _assemble(frames, ctx, profile)
-    results, waiver_outcomes = apply_waivers(results, options.waivers, options.as_of)
+    with_patients = options.waivers and extract.has("patients")
+    known_patients = extract.tables["patients"].get_column("patient_id").to_list() if with_patients else []
+    results, waiver_outcomes = apply_waivers(
+        results, options.waivers, options.as_of, known_patients=known_patients, rules_run=profile.rules
+    )
     counts = {(rule_id, status): n for rule_id, status, n in results.group_by("rule_id", "status").len().iter_rows()}
     waived_fail = dict(
         results.filter((pl.col("status") == Status.WAIVED.value) & (pl.col("original_status") == Status.FAIL.value))
@@ -108,6 +112,7 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
         rejected=extract.rejected,
         units=_units(results, profile),
         waivers=waiver_outcomes,
+        warnings=(*profile.warnings, *waiver_warnings(waiver_outcomes, known_patients)),
     )
 
 

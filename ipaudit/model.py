@@ -205,6 +205,9 @@ class WaiverOutcome:
     expires: dt.date
     state: str
     """'applied', 'expired' or 'unused'."""
+    unused_reason: str | None = None
+    """Why an unused waiver did nothing: 'unknown_patient', 'outside_cohort', 'rule_not_run'
+    or 'not_failing' (``ipaudit.waivers.UNUSED_REASONS`` in bokmål)."""
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,9 @@ class AuditResult:
     pseudonymized: bool = False
     """True when ids were replaced by pseudonyms and names and free text removed
     (``--pseudonymize``); every report says so."""
+    warnings: tuple[str, ...] = ()
+    """Bokmål warnings about the run's own settings (a rule reading free text without phrase
+    patterns, a waiver that points at nobody); printed on stderr and shown in every report."""
 
     def rule(self, rule_id: str) -> RuleSummary:
         """The summary of one rule."""

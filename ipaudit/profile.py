@@ -1,13 +1,19 @@
 """Profiles: which rules run, with which severities, parameters, phrase patterns and suspensions.
 
 A profile is a TOML file. The built-in ones ship in ``ipaudit/profiles/``; a user's file can
-``extends = "national"`` (or another built-in name, or a path relative to itself) and
-switch rules on or off, change severities and parameters, add phrase patterns and add
-suspensions. Anything wrong in a profile raises ``InputError`` naming the file and the key.
+``extends = "national"`` (or another built-in name, in any case, or a path relative to
+itself) and switch rules on or off, change severities and parameters, add phrase patterns
+and add suspensions. Anything wrong in a profile raises ``InputError`` naming the file, the
+key and the known values: an unknown rule, parameter, phrase kind or suspension tag, a
+parameter out of range, a pattern the regex engine refuses (alone or joined with the
+others of its kind, as the engine runs them), an ``extends`` chain deeper than
+``MAX_EXTENDS``, or a profile that enables no rule. A rule that reads free text while the
+profile has no pattern for it runs, but with a warning (``Profile.warnings``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
@@ -19,10 +25,29 @@ import polars as pl
 
 from ipaudit.checks import PARAMETERS, catalogue
 from ipaudit.errors import InputError
+from ipaudit.messages import os_reason, regex_error, toml_error
 from ipaudit.model import Severity, Suspension
+from ipaudit.phrases import combined
 
 PATTERN_KINDS: tuple[str, ...] = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING", "EPIKRISE_MENTION")
 BUILTIN: tuple[str, ...] = ("national", "unn", "helse-bergen")
+#: Deepest ``extends`` chain accepted (a user's profile extends a region's, which extends national).
+MAX_EXTENDS = 20
+#: Largest value of any parameter: ten years of days (a larger one is a typo, and overflows dates).
+MAX_PARAMETER = 3660
+#: The phrase kinds each rule reads from free text (tests/test_profiles.py checks it against the checks).
+RULE_PHRASE_KINDS: dict[str, tuple[str, ...]] = {
+    "IP01": ("INFO_IP",),
+    "IP03": ("SAMTYKKE",),
+    "IP07": ("KLAGEVEILEDNING",),
+    "IP09": ("EPIKRISE_MENTION",),
+    "IP10": ("SAMTYKKE",),
+}
+
+
+def known_tags() -> frozenset[str]:
+    """The tags a suspension may name: every tag some rule carries."""
+    return frozenset(str(tag) for meta in catalogue() for tag in meta.tags)
 _TOP_KEYS = {"name", "title", "extends", "rules", "parameters", "patterns", "suspensions"}
 _SUSPENSION_KEYS = {"name", "from", "to", "tags", "basis"}
 
@@ -47,21 +72,51 @@ class Profile:
     loosened: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     """Parameter → (profile it extends, that profile's value, this value) where this
     profile sets a parameter looser (larger) than the profile it extends."""
+    warnings: tuple[str, ...] = ()
+    """Bokmål warnings shown on stderr and in every report (a rule reading free text
+    without phrase patterns)."""
 
 
 def load_profile(spec: str) -> Profile:
-    """Load a built-in profile by name, or a profile file by path."""
+    """Load a built-in profile by name (any case), or a profile file by path."""
     known_rules = {meta.id for meta in catalogue()}
     path = Path(spec)
-    if spec in BUILTIN:
-        raw, source = _read_builtin(spec), "innebygd"
+    if spec.lower() in BUILTIN:
+        name = spec.lower()
+        raw, source = _read_builtin(name), "innebygd"
         base_dir = None
-    elif path.suffix.lower() == ".toml" or path.exists():
+    elif _looks_like_path(spec) or path.exists():
         raw, source = _read_file(path), str(path)
         base_dir = path.parent
     else:
-        raise InputError(f"Ukjent profil «{spec}»: bruk {', '.join(BUILTIN)} eller en sti til en .toml-fil")
-    return _resolve(raw, source, base_dir, known_rules, seen=(source,))
+        raise InputError(
+            f"Ukjent profil «{spec}»: innebygde profiler er {', '.join(BUILTIN)}; "
+            "en egen profil oppgis som sti til en .toml-fil"
+        )
+    profile = _resolve(raw, source, base_dir, known_rules, seen=(source,))
+    if not profile.rules:
+        raise InputError(
+            f"Profil {source}: slår ikke på noen regel; legg til «extends = \"national\"» "
+            "eller slå på regler under [rules] (f.eks. IP01 = true)"
+        )
+    warnings = tuple(_missing_patterns(profile))
+    return dataclasses.replace(profile, warnings=warnings) if warnings else profile
+
+
+def _looks_like_path(spec: str) -> bool:
+    return Path(spec).suffix.lower() == ".toml" or "/" in spec or "\\" in spec
+
+
+def _missing_patterns(profile: Profile) -> list[str]:
+    """A warning for each enabled rule that reads free text of a kind the profile has no pattern for."""
+    return [
+        f"Profilen {profile.name} har ingen fraser for {kind}: {rule_id} leser ikke fritekst og "
+        "godtar bare dokumenttypen; arv fra en innebygd profil (extends = \"national\") "
+        f"eller legg til [patterns] {kind}"
+        for rule_id in profile.rules
+        for kind in RULE_PHRASE_KINDS.get(rule_id, ())
+        if not profile.patterns.get(kind)
+    ]
 
 
 def _read_builtin(name: str) -> dict[str, Any]:
@@ -74,10 +129,12 @@ def _read_file(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise InputError(f"Profilfilen {path} finnes ikke") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Profilfilen {path} kan ikke leses: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"Profilfilen {path} kan ikke leses: den er ikke lagret som UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"Profilfilen {path} kan ikke leses: {os_reason(exc)}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"Profilfilen {path} er ikke gyldig TOML: {exc}") from None
+        raise InputError(f"Profilfilen {path} er ikke gyldig TOML: {toml_error(str(exc))}") from None
 
 
 def _resolve(
@@ -97,10 +154,22 @@ def _resolve(
     parent: Profile | None = None
     if "extends" in raw:
         parent_spec = raw["extends"]
-        if not isinstance(parent_spec, str):
+        if not isinstance(parent_spec, str) or not parent_spec.strip():
             raise fail("extends", "må være et profilnavn eller en sti")
-        if parent_spec not in BUILTIN and base_dir is not None:
+        if len(seen) > MAX_EXTENDS:
+            raise fail("extends", f"gir en kjede av mer enn {MAX_EXTENDS} profiler som arver hverandre")
+        if parent_spec.lower() in BUILTIN:
+            parent_spec = parent_spec.lower()
+        elif base_dir is not None:
+            if not _looks_like_path(parent_spec) and not (base_dir / parent_spec).exists():
+                raise fail(
+                    "extends",
+                    f"= «{parent_spec}» er ingen innebygd profil (innebygde: {', '.join(BUILTIN)}) "
+                    "og ingen fil; en egen profil oppgis som sti til en .toml-fil",
+                )
             parent_spec = str((base_dir / parent_spec).resolve())
+        else:
+            raise fail("extends", f"må være en innebygd profil ({', '.join(BUILTIN)})")
         if parent_spec in seen:
             raise fail("extends", "gir en sirkel av profiler som arver hverandre")
         if parent_spec in BUILTIN:
@@ -155,8 +224,8 @@ def _resolve(
                 f"parameters.{pname}",
                 f"er ingen kjent parameter (kjente: {', '.join(sorted(PARAMETERS))})",
             )
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise fail(f"parameters.{pname}", "må være et heltall ≥ 0")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PARAMETER:
+            raise fail(f"parameters.{pname}", f"må være et heltall fra 0 til {MAX_PARAMETER} (er {value!r})")
         parameters[pname] = value
     for pname, param in PARAMETERS.items():
         parameters.setdefault(pname, param.default)
@@ -186,6 +255,8 @@ def _resolve(
             _check_regex(pattern, fail, key)
         patterns.setdefault(kind, [])
         patterns[kind].extend(p for p in items if p not in patterns[kind])
+        # The engine joins a kind's patterns into one regex: each may pass alone and the whole be too big.
+        _check_regex(combined(patterns[kind]).removeprefix("(?i)"), fail, key, joined=True)
 
     suspensions = list(parent.suspensions) if parent else []
     susp_raw = raw.get("suspensions", [])
@@ -209,12 +280,14 @@ def _resolve(
     )
 
 
-def _check_regex(pattern: str, fail: Any, key: str) -> None:
+def _check_regex(pattern: str, fail: Any, key: str, *, joined: bool = False) -> None:
     try:
         pl.Series([""], dtype=pl.String).str.contains(f"(?i){pattern}")
     except Exception as exc:  # polars raises ComputeError for a bad regex
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise fail(key, f"har et ugyldig regulært uttrykk «{pattern}»: {first}") from None
+        reason = regex_error(str(exc), offset=len("(?i)")) if str(exc).strip() else type(exc).__name__
+        if joined:
+            raise fail(key, f"har gyldige uttrykk hver for seg, men sammen: {reason}") from None
+        raise fail(key, f"har et ugyldig regulært uttrykk «{pattern}»: {reason}") from None
 
 
 def _suspension(item: Any, key: str, fail: Any) -> Suspension:
@@ -235,6 +308,10 @@ def _suspension(item: Any, key: str, fail: Any) -> Suspension:
     tags = item["tags"]
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags) or not tags:
         raise fail(f"{key}.tags", 'må være en ikke-tom liste av tekster, f.eks. ["ip-right"]')
+    known = known_tags()
+    unknown = [t for t in tags if t not in known]
+    if unknown:
+        raise fail(f"{key}.tags", f"har ukjent merke «{unknown[0]}» (kjente: {', '.join(sorted(known))})")
     return Suspension(
         name=str(item["name"]),
         start=start,

@@ -4,19 +4,34 @@ A waiver file is TOML with one ``[[waiver]]`` table per waiver (keys ``rule``, `
 ``reason``, ``approved_by``, ``expires``; all required). While as_of ≤ expires a waiver turns
 that patient's ``fail`` or ``pending`` into ``waived``, keeping the original status, the
 reason and the approver beside it: a waived result is never hidden.
+
+A waiver naming an unknown rule is refused (``InputError``). A waiver that does nothing says
+why (``WaiverOutcome.unused_reason``), and the ones that point at nobody — a patient not in
+the extract (often an id that lost its leading zeros in Excel), not in the rule's cohort, or
+a rule the profile does not run — become warnings on stderr and in every report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from ipaudit.errors import InputError
+from ipaudit.messages import os_reason, toml_error
 from ipaudit.model import Status, WaiverOutcome
+
+#: Why a waiver did nothing (WaiverOutcome.unused_reason), in bokmål.
+UNUSED_REASONS: dict[str, str] = {
+    "unknown_patient": "pasienten finnes ikke i uttrekket",
+    "outside_cohort": "pasienten er ikke i regelens kohort",
+    "rule_not_run": "regelen er ikke slått på i profilen",
+    "not_failing": "resultatet er verken «ikke oppfylt» eller «frist ikke passert»",
+}
 
 _FIELDS = ("rule", "patient", "reason", "approved_by", "expires")
 
@@ -33,16 +48,23 @@ class Waiver:
     """Last day the waiver applies (inclusive)."""
 
 
-def load_waivers(path: Path) -> tuple[Waiver, ...]:
-    """Read and validate a waiver file; any fault raises InputError naming the file and entry."""
+def load_waivers(path: Path, known_rules: Collection[str] | None = None) -> tuple[Waiver, ...]:
+    """Read and validate a waiver file; any fault raises InputError naming the file and entry.
+    ``known_rules`` defaults to every rule of the catalogue."""
+    if known_rules is None:
+        from ipaudit.checks import catalogue
+
+        known_rules = [meta.id for meta in catalogue()]
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise InputError(f"Unntaksfilen {path} finnes ikke") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Unntaksfilen {path} kan ikke leses: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"Unntaksfilen {path} kan ikke leses: den er ikke lagret som UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"Unntaksfilen {path} kan ikke leses: {os_reason(exc)}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"Unntaksfilen {path} er ikke gyldig TOML: {exc}") from None
+        raise InputError(f"Unntaksfilen {path} er ikke gyldig TOML: {toml_error(str(exc))}") from None
     entries = raw.get("waiver", [])
     unknown = set(raw) - {"waiver"}
     if unknown or not isinstance(entries, list):
@@ -62,9 +84,14 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
         expires = parse_date(entry["expires"])
         if expires is None:
             raise InputError(f"{where}: «expires» er ingen gyldig dato (ÅÅÅÅ-MM-DD eller dd.mm.åååå)")
+        rule_id = str(entry["rule"]).strip().upper()
+        if rule_id not in known_rules:
+            raise InputError(
+                f"{where}: «rule» = «{entry['rule']}» er ingen kjent regel (kjente: {', '.join(sorted(known_rules))})"
+            )
         waivers.append(
             Waiver(
-                rule_id=str(entry["rule"]).strip().upper(),
+                rule_id=rule_id,
                 patient_id=str(entry["patient"]).strip(),
                 reason=str(entry["reason"]).strip(),
                 approved_by=str(entry["approved_by"]).strip(),
@@ -90,9 +117,16 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def apply_waivers(
-    results: pl.DataFrame, waivers: tuple[Waiver, ...], as_of: dt.date
+    results: pl.DataFrame,
+    waivers: tuple[Waiver, ...],
+    as_of: dt.date,
+    *,
+    known_patients: Collection[str] | None = None,
+    rules_run: Collection[str] | None = None,
 ) -> tuple[pl.DataFrame, tuple[WaiverOutcome, ...]]:
-    """Turn waived fail/pending results into ``waived``; say what each waiver did."""
+    """Turn waived fail/pending results into ``waived``; say what each waiver did and, for one
+    that did nothing, why (``known_patients``: the extract's patient ids; ``rules_run``: the
+    profile's rules)."""
     if not waivers:
         return results, ()
     active = [w for w in waivers if as_of <= w.expires]
@@ -115,6 +149,7 @@ def apply_waivers(
     joined = results.join(table, on=["rule_id", "patient_id"], how="left", maintain_order="left")
     hit = pl.col("_reason").is_not_null() & pl.col("status").is_in([Status.FAIL.value, Status.PENDING.value])
     applied_keys = set(joined.filter(hit).select("rule_id", "patient_id").iter_rows())
+    with_result = set(joined.filter(pl.col("_reason").is_not_null()).select("rule_id", "patient_id").iter_rows())
     updated = (
         joined.with_columns(
             pl.when(hit).then(pl.col("status")).otherwise("original_status").alias("original_status"),
@@ -128,13 +163,51 @@ def apply_waivers(
         .drop("_reason", "_by", "_expires")
     )
 
+    patients = set(known_patients) if known_patients is not None else None
+    rules = set(rules_run) if rules_run is not None else None
     outcomes = []
     for w in waivers:
+        reason = None
         if as_of > w.expires:
             state = "expired"
         elif (w.rule_id, w.patient_id) in applied_keys:
             state = "applied"
         else:
             state = "unused"
-        outcomes.append(WaiverOutcome(w.rule_id, w.patient_id, w.reason, w.approved_by, w.expires, state))
+            if rules is not None and w.rule_id not in rules:
+                reason = "rule_not_run"
+            elif patients is not None and w.patient_id not in patients:
+                reason = "unknown_patient"
+            elif (w.rule_id, w.patient_id) not in with_result:
+                reason = "outside_cohort"
+            else:
+                reason = "not_failing"
+        outcomes.append(
+            WaiverOutcome(w.rule_id, w.patient_id, w.reason, w.approved_by, w.expires, state, unused_reason=reason)
+        )
     return updated, tuple(outcomes)
+
+
+def waiver_warnings(outcomes: tuple[WaiverOutcome, ...], known_patients: Collection[str]) -> list[str]:
+    """One bokmål warning per waiver that points at nobody (not in the extract, not in the
+    rule's cohort, a rule not run), with the leading-zeros hint where it fits."""
+    if not any(w.unused_reason in ("unknown_patient", "outside_cohort", "rule_not_run") for w in outcomes):
+        return []
+    padded: dict[str, str] = {}
+    for patient in known_patients:
+        stripped = patient.lstrip("0")
+        if stripped != patient:
+            padded.setdefault(stripped, patient)
+    out = []
+    for w in outcomes:
+        if w.unused_reason not in ("unknown_patient", "outside_cohort", "rule_not_run"):
+            continue
+        text = f"Unntaket for {w.rule_id}, pasient «{w.patient_id}», er ikke brukt: {UNUSED_REASONS[w.unused_reason]}"
+        if w.unused_reason == "unknown_patient":
+            like = padded.get(w.patient_id)
+            if like is not None:
+                text += f" (uttrekket har «{like}»: har Excel fjernet innledende nuller?)"
+            else:
+                text += " (sjekk om Excel har fjernet innledende nuller, f.eks. 578 for 0578)"
+        out.append(text)
+    return out

@@ -135,16 +135,19 @@ def suspension_text(suspension: Suspension) -> str:
 def companions_text(formats: frozenset[str], what: str = "results") -> str:
     """Where the complete list is, given the formats written in the same run.
 
-    ``what`` is 'results', 'rejected', 'units' or 'resolved'.
+    ``what`` is 'results', 'rejected', 'units', 'resolved' or 'waivers'.
     """
     places = []
     if "xlsx" in formats:
         sheet = {"results": "", "rejected": " (arket Avviste rader)", "units": " (arket Enheter)",
-                 "resolved": " (arket Løst)"}
+                 "resolved": " (arket Løst)", "waivers": " (arket Sammendrag)"}
         places.append("ipaudit-report.xlsx" + sheet[what])
     if "csv" in formats and what != "units":
-        csv_file = {"rejected": "ipaudit-rejected.csv", "resolved": "ipaudit-resolved.csv"}
+        csv_file = {"rejected": "ipaudit-rejected.csv", "resolved": "ipaudit-resolved.csv",
+                    "waivers": "ipaudit-waivers.csv"}
         places.append(csv_file.get(what, "ipaudit-results.csv"))
+    if "json" in formats and what == "waivers":
+        places.append("ipaudit-results.json")
     if not places:
         return "Kjør med --format xlsx eller csv for å få alle."
     return "Se " + " eller ".join(places) + " for alle."

@@ -13,7 +13,8 @@ no longer fail: ``kind`` 'løst' (resolved) or 'unntatt' (waived since), then th
 the JSON ``history.resolved`` entries.
 
 With ``--waivers`` ``ipaudit-waivers.csv`` lists every waiver and what it did in this run
-(``state``: applied, expired or unused), as the JSON ``waivers`` object does.
+(``state``: applied, expired or unused; ``unused_reason`` why an unused one did nothing),
+as the JSON ``waivers`` object does.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ WAIVER_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.String(),
     "approved_by": pl.String(),
     "expires": pl.Date(),
+    "unused_reason": pl.String(),
 }
 #: Write a UTF-8 byte-order mark first (see the module docstring).
 BOM = True
@@ -75,7 +77,7 @@ class CsvView(ReportView):
         if result.waivers:
             waivers = pl.DataFrame(
                 [
-                    (w.rule_id, w.patient_id, w.state, w.reason, w.approved_by, w.expires)
+                    (w.rule_id, w.patient_id, w.state, w.reason, w.approved_by, w.expires, w.unused_reason)
                     for w in result.waivers
                 ],
                 schema=WAIVER_SCHEMA,

@@ -30,6 +30,7 @@ from ipaudit.model import AuditResult, RuleSummary, Severity, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.trend_chart import TrendChart, build_chart
+from ipaudit.waivers import UNUSED_REASONS
 
 FILENAME = "ipaudit-report.html"
 TEMPLATE = "report.html.j2"
@@ -73,6 +74,7 @@ def environment() -> jinja2.Environment:
         parameter=lambda item: common.parameter_text(*item),
         parameter_parts=lambda item: common.parameter_parts(*item),
         waiver_note=headline.waiver_note,
+        unused_reason=lambda reason: UNUSED_REASONS.get(reason or "", ""),
     )
     return env
 
@@ -207,6 +209,7 @@ def render_html(
         "resolved_pointer": common.companions_text(companions, "resolved"),
         "unit_limit": UNIT_LIMIT,
         "waivers": common.waivers_by_state(result),
+        "waivers_pointer": common.companions_text(companions, "waivers"),
         "rejected_rows": result.rejected.head(limit).to_dicts(),
         "rejected_total": result.rejected.height,
         "sources": sources,

@@ -95,6 +95,7 @@ def _head(result: AuditResult) -> dict[str, Any]:
         "generated_at": result.generated_at.isoformat(timespec="seconds"),
         "cohort_size": result.cohort_size,
         "summary": headline(result).as_dict(),
+        "warnings": list(result.warnings),
         "pseudonymized": result.pseudonymized,
         "profile_detail": {
             "name": profile.name,
@@ -110,7 +111,7 @@ def _waivers(result: AuditResult) -> dict[str, list[dict[str, Any]]]:
     return {
         state: [
             {"rule_id": w.rule_id, "patient_id": w.patient_id, "reason": w.reason,
-             "approved_by": w.approved_by, "expires": _iso(w.expires)}
+             "approved_by": w.approved_by, "expires": _iso(w.expires), "unused_reason": w.unused_reason}
             for w in waivers
         ]
         for state, waivers in waivers_by_state(result).items()

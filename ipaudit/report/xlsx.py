@@ -40,6 +40,7 @@ from ipaudit.model import STATUS_LABELS, AuditResult, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView
 from ipaudit.report.xlsx_rows import Column, FastRowsWorkbook, clean_text, values_frame
+from ipaudit.waivers import UNUSED_REASONS
 
 FILENAME = "ipaudit-report.xlsx"
 #: Excel's rows per sheet, header included. Tests lower it to check the split.
@@ -277,6 +278,8 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
     raised = waivers_raise_rates(result)
     if raised:
         fact("Unntak og etterlevelse", raised)
+    if result.warnings:
+        fact("Advarsler om innstillingene", *result.warnings)
     rejected = sheets["Avviste rader"]
     if len(rejected) > 1:
         fact("Avviste rader", f"{common.fmt_int(result.rejected.height)} rader fordelt på arkene "
@@ -313,11 +316,11 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
 
     if result.waivers:
         heading("Unntak")
-        s.header(["Tilstand", "Begrunnelse", "Godkjent av", "Regel", "Pasient", "Utløper"])
+        s.header(["Tilstand", "Begrunnelse", "Godkjent av", "Regel", "Pasient", "Utløper", "Hvorfor ikke brukt"])
         for w in result.waivers:
             s.add([s.cell(common.waiver_state_label(w.state)), s.cell(w.reason, wrap=True),
                    s.cell(w.approved_by, wrap=True), s.cell(w.rule_id), s.cell(w.patient_id),
-                   s.cell(w.expires)])
+                   s.cell(w.expires), s.cell(UNUSED_REASONS.get(w.unused_reason or "", ""))])
 
 
 def _write_since(s: _Sheet, result: AuditResult, history: Comparison, fact: Any, heading: Any) -> None:
