@@ -228,7 +228,9 @@ def audit(
 
 def _warn(result: Any) -> None:
     """The run's warnings (ipaudit.model.AuditResult.warnings) on stderr, even with --quiet."""
-    for warning in result.warnings:
+    from ipaudit.waivers import run_warnings
+
+    for warning in run_warnings(result):
         click.echo(f"ipaudit: advarsel: {warning}", err=True)
 
 

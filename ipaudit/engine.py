@@ -28,7 +28,7 @@ from ipaudit.model import (
     Status,
 )
 from ipaudit.profile import Profile
-from ipaudit.waivers import Waiver, apply_waivers, waiver_warnings
+from ipaudit.waivers import Waiver, apply_waivers
 
 UNKNOWN_UNIT = "Ukjent enhet"
 
@@ -112,7 +112,7 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
         rejected=extract.rejected,
         units=_units(results, profile),
         waivers=waiver_outcomes,
-        warnings=(*profile.warnings, *waiver_warnings(waiver_outcomes, known_patients)),
+        warnings=profile.warnings,
     )
 
 

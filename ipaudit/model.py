@@ -208,6 +208,9 @@ class WaiverOutcome:
     unused_reason: str | None = None
     """Why an unused waiver did nothing: 'unknown_patient', 'outside_cohort', 'rule_not_run'
     or 'not_failing' (``ipaudit.waivers.UNUSED_REASONS`` in bokmål)."""
+    similar_patient: str | None = None
+    """For 'unknown_patient': the extract's id that is this one with leading zeros (0578 for
+    578), the usual mark of an id that went through Excel."""
 
 
 @dataclass(frozen=True)
@@ -234,8 +237,9 @@ class AuditResult:
     """True when ids were replaced by pseudonyms and names and free text removed
     (``--pseudonymize``); every report says so."""
     warnings: tuple[str, ...] = ()
-    """Bokmål warnings about the run's own settings (a rule reading free text without phrase
-    patterns, a waiver that points at nobody); printed on stderr and shown in every report."""
+    """Bokmål warnings about the profile (a rule reading free text without phrase patterns).
+    With the warnings about waivers (``ipaudit.waivers.run_warnings``) they are printed on
+    stderr and shown in every report."""
 
     def rule(self, rule_id: str) -> RuleSummary:
         """The summary of one rule."""

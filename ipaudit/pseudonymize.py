@@ -245,6 +245,7 @@ def pseudonymize_result(result: AuditResult, key: Key | bytes) -> AuditResult:
             patient_id=pseudonym(key, w.patient_id),
             reason=_scrub_reason(w.reason, key, known_ids, own_id=w.patient_id),
             approved_by=REMOVED,
+            similar_patient=None,
         )
         for w in result.waivers
     )

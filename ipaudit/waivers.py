@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +23,10 @@ import polars as pl
 
 from ipaudit.errors import InputError
 from ipaudit.messages import os_reason, toml_error
-from ipaudit.model import Status, WaiverOutcome
+from ipaudit.model import AuditResult, Status, WaiverOutcome
 
+#: Waivers that point at nobody named one by one on stderr and in the reports; the rest are counted.
+MAX_WAIVER_WARNINGS = 20
 #: Why a waiver did nothing (WaiverOutcome.unused_reason), in bokmål.
 UNUSED_REASONS: dict[str, str] = {
     "unknown_patient": "pasienten finnes ikke i uttrekket",
@@ -165,9 +167,10 @@ def apply_waivers(
 
     patients = set(known_patients) if known_patients is not None else None
     rules = set(rules_run) if rules_run is not None else None
+    padded: dict[str, str] | None = None
     outcomes = []
     for w in waivers:
-        reason = None
+        reason = similar = None
         if as_of > w.expires:
             state = "expired"
         elif (w.rule_id, w.patient_id) in applied_keys:
@@ -178,36 +181,46 @@ def apply_waivers(
                 reason = "rule_not_run"
             elif patients is not None and w.patient_id not in patients:
                 reason = "unknown_patient"
+                if padded is None:
+                    padded = {}
+                    for patient in patients:
+                        padded.setdefault(patient.lstrip("0"), patient)
+                similar = padded.get(w.patient_id.lstrip("0"))
             elif (w.rule_id, w.patient_id) not in with_result:
                 reason = "outside_cohort"
             else:
                 reason = "not_failing"
         outcomes.append(
-            WaiverOutcome(w.rule_id, w.patient_id, w.reason, w.approved_by, w.expires, state, unused_reason=reason)
+            WaiverOutcome(
+                w.rule_id, w.patient_id, w.reason, w.approved_by, w.expires, state,
+                unused_reason=reason, similar_patient=similar,
+            )
         )
     return updated, tuple(outcomes)
 
 
-def waiver_warnings(outcomes: tuple[WaiverOutcome, ...], known_patients: Collection[str]) -> list[str]:
+def waiver_warnings(outcomes: Iterable[WaiverOutcome]) -> list[str]:
     """One bokmål warning per waiver that points at nobody (not in the extract, not in the
-    rule's cohort, a rule not run), with the leading-zeros hint where it fits."""
-    if not any(w.unused_reason in ("unknown_patient", "outside_cohort", "rule_not_run") for w in outcomes):
-        return []
-    padded: dict[str, str] = {}
-    for patient in known_patients:
-        stripped = patient.lstrip("0")
-        if stripped != patient:
-            padded.setdefault(stripped, patient)
+    rule's cohort, a rule not run), with the leading-zeros hint where it fits; past
+    MAX_WAIVER_WARNINGS one line says how many more there are."""
+    astray = [w for w in outcomes if w.unused_reason in ("unknown_patient", "outside_cohort", "rule_not_run")]
     out = []
-    for w in outcomes:
-        if w.unused_reason not in ("unknown_patient", "outside_cohort", "rule_not_run"):
-            continue
+    for w in astray[:MAX_WAIVER_WARNINGS]:
         text = f"Unntaket for {w.rule_id}, pasient «{w.patient_id}», er ikke brukt: {UNUSED_REASONS[w.unused_reason]}"
         if w.unused_reason == "unknown_patient":
-            like = padded.get(w.patient_id)
-            if like is not None:
-                text += f" (uttrekket har «{like}»: har Excel fjernet innledende nuller?)"
+            if w.similar_patient is not None:
+                text += f" (uttrekket har «{w.similar_patient}»: har Excel fjernet innledende nuller?)"
             else:
                 text += " (sjekk om Excel har fjernet innledende nuller, f.eks. 578 for 0578)"
         out.append(text)
+    if len(astray) > MAX_WAIVER_WARNINGS:
+        out.append(
+            f"… og {len(astray) - MAX_WAIVER_WARNINGS} unntak til som ikke er brukt av samme grunner "
+            "(se unntakslisten i rapporten)"
+        )
     return out
+
+
+def run_warnings(result: AuditResult) -> list[str]:
+    """Every warning of a run, as stderr and the reports show them: the profile's, then the waivers'."""
+    return [*result.warnings, *waiver_warnings(result.waivers)]

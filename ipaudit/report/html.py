@@ -30,7 +30,7 @@ from ipaudit.model import AuditResult, RuleSummary, Severity, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.trend_chart import TrendChart, build_chart
-from ipaudit.waivers import UNUSED_REASONS
+from ipaudit.waivers import UNUSED_REASONS, run_warnings
 
 FILENAME = "ipaudit-report.html"
 TEMPLATE = "report.html.j2"
@@ -209,6 +209,7 @@ def render_html(
         "resolved_pointer": common.companions_text(companions, "resolved"),
         "unit_limit": UNIT_LIMIT,
         "waivers": common.waivers_by_state(result),
+        "warnings": run_warnings(result),
         "waivers_pointer": common.companions_text(companions, "waivers"),
         "rejected_rows": result.rejected.head(limit).to_dicts(),
         "rejected_total": result.rejected.height,

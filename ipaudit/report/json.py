@@ -27,6 +27,7 @@ from ipaudit.history import GONE_SCHEMA, Comparison
 from ipaudit.model import RESULT_SCHEMA, AuditResult, RuleSummary, Status, Suspension
 from ipaudit.report.base import ReportView
 from ipaudit.report.common import HISTORY_RESULT_COLUMNS, waivers_by_state
+from ipaudit.waivers import run_warnings
 
 FORMAT_VERSION = 1
 FILENAME = "ipaudit-results.json"
@@ -95,7 +96,7 @@ def _head(result: AuditResult) -> dict[str, Any]:
         "generated_at": result.generated_at.isoformat(timespec="seconds"),
         "cohort_size": result.cohort_size,
         "summary": headline(result).as_dict(),
-        "warnings": list(result.warnings),
+        "warnings": run_warnings(result),
         "pseudonymized": result.pseudonymized,
         "profile_detail": {
             "name": profile.name,

@@ -40,7 +40,7 @@ from ipaudit.model import STATUS_LABELS, AuditResult, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView
 from ipaudit.report.xlsx_rows import Column, FastRowsWorkbook, clean_text, values_frame
-from ipaudit.waivers import UNUSED_REASONS
+from ipaudit.waivers import UNUSED_REASONS, run_warnings
 
 FILENAME = "ipaudit-report.xlsx"
 #: Excel's rows per sheet, header included. Tests lower it to check the split.
@@ -278,8 +278,9 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
     raised = waivers_raise_rates(result)
     if raised:
         fact("Unntak og etterlevelse", raised)
-    if result.warnings:
-        fact("Advarsler om innstillingene", *result.warnings)
+    warnings = run_warnings(result)
+    if warnings:
+        fact("Advarsler om innstillingene", *warnings)
     rejected = sheets["Avviste rader"]
     if len(rejected) > 1:
         fact("Avviste rader", f"{common.fmt_int(result.rejected.height)} rader fordelt på arkene "
