@@ -206,7 +206,8 @@ def waiver_warnings(outcomes: Iterable[WaiverOutcome]) -> list[str]:
     astray = [w for w in outcomes if w.unused_reason in ("unknown_patient", "outside_cohort", "rule_not_run")]
     out = []
     for w in astray[:MAX_WAIVER_WARNINGS]:
-        text = f"Unntaket for {w.rule_id}, pasient «{w.patient_id}», er ikke brukt: {UNUSED_REASONS[w.unused_reason or ""]}"
+        why = UNUSED_REASONS[w.unused_reason or "unknown_patient"]
+        text = f"Unntaket for {w.rule_id}, pasient «{w.patient_id}», er ikke brukt: {why}"
         if w.unused_reason == "unknown_patient":
             if w.similar_patient is not None:
                 text += f" (uttrekket har «{w.similar_patient}»: har Excel fjernet innledende nuller?)"
