@@ -33,6 +33,8 @@ EVIDENCE_KEEP = ("patient_id", "document_id", "doc_date", "doc_type", "consent_s
 
 Patterns = Mapping[str, tuple[str, ...]]
 
+_POSITION = "__position"
+
 
 class DocumentStage(Protocol):
     """Given the cohort's windows: (signed documents in them without text, evidence rows)."""
@@ -99,8 +101,13 @@ def local_stage(documents: pl.DataFrame) -> DocumentStage:
     """The one-machine stage over the accepted documents table."""
 
     def run(window: pl.DataFrame, as_of: dt.date, patterns: Patterns) -> tuple[pl.DataFrame, pl.DataFrame]:
-        joined = documents.join(window.select(WINDOW_COLUMNS), on="patient_id", how="inner")
-        in_window = signed_in_window(joined, as_of)
+        # Join and filter only the columns the window needs, then pick the whole rows (text
+        # included) that passed: the text and the other wide columns are copied once, for the
+        # cohort's documents in their windows, never for the whole table.
+        slim = documents.select("patient_id", "doc_date", "status").with_row_index(_POSITION)
+        joined = slim.join(window.select(WINDOW_COLUMNS), on="patient_id", how="inner")
+        kept = signed_in_window(joined, as_of).select(_POSITION, "index_date", "window_start").sort(_POSITION)
+        in_window = documents.select(pl.all().gather(kept.get_column(_POSITION))).hstack(kept.drop(_POSITION))
         return finish_documents(in_window), finish_evidence(evidence_rows(in_window, patterns))
 
     return run

@@ -117,13 +117,16 @@ def first_rows(table: str, text: pl.DataFrame) -> dict[str, pl.Series]:
     for spec in TABLE_COLUMNS[table]:
         if not spec.unique:
             continue
-        ids = text.get_column(spec.name).drop_nulls()
-        if ids.n_unique() == ids.len():  # fast path: hashing once is cheaper than ranking
+        ids = text.get_column(spec.name)
+        shared = ids.is_duplicated() & ids.is_not_null()  # one hash pass over the whole table
+        if not shared.any():
             continue
-        rows = text.select(spec.name, SOURCE_ROW)
+        # Only rows whose id occurs more than once are ranked (a few, in a table of millions).
+        rows = text.select(spec.name, SOURCE_ROW).with_row_index(IDX).filter(shared)
         first_row = pl.col(SOURCE_ROW).first().over(spec.name)
-        repeat = pl.col(spec.name).is_not_null() & ~pl.col(spec.name).is_first_distinct()
-        first[spec.name] = rows.select(pl.when(repeat).then(first_row).alias(spec.name)).to_series()
+        repeats = rows.with_columns(first_row.alias("__first")).filter(~pl.col(spec.name).is_first_distinct())
+        numbers = pl.repeat(None, text.height, dtype=text.schema[SOURCE_ROW], eager=True).alias(spec.name)
+        first[spec.name] = numbers.scatter(repeats.get_column(IDX), repeats.get_column("__first"))
     return first
 
 
