@@ -19,6 +19,7 @@ from typing import Protocol
 
 import polars as pl
 
+from ipaudit.checks import text_scopes
 from ipaudit.extract.vocabulary import DRAFT_STATUSES
 from ipaudit.phrases import non_negated_match
 
@@ -74,8 +75,10 @@ def evidence_rows(documents: pl.DataFrame, patterns: Patterns) -> pl.DataFrame:
     )
     parts = [by_type]
     texts = documents.filter(pl.col("text").is_not_null())
+    scopes = text_scopes()
     for kind, kind_patterns in patterns.items():
-        scope = texts.filter(pl.col("doc_type") == "EPIKRISE") if kind == "EPIKRISE_MENTION" else texts
+        # A rule may narrow a kind to the text of some document types (RuleMeta.phrases).
+        scope = texts.filter(pl.col("doc_type").is_in(scopes[kind])) if kind in scopes else texts
         ids = text_matches(scope.select("document_id", "text"), kind_patterns)
         if ids.len() == 0:
             continue

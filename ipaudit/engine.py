@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from ipaudit import __version__
-from ipaudit.checks import registry
+from ipaudit.checks import PARAMETERS, registry
 from ipaudit.checks.base import CheckContext
 from ipaudit.documents import WINDOW_COLUMNS, local_stage
 from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
@@ -22,6 +22,7 @@ from ipaudit.model import (
     RESULT_SCHEMA,
     AuditResult,
     ExtractSummary,
+    Population,
     ProfileInfo,
     RuleMeta,
     RuleSummary,
@@ -83,8 +84,10 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
         .len()
         .iter_rows()
     )
+    children = _children_counts(results, ctx)
     rules = tuple(
-        _summary(rule_id, counts, profile, notes[rule_id], waived_fail.get(rule_id, 0)) for rule_id in profile.rules
+        _summary(rule_id, counts, children, profile, notes[rule_id], waived_fail.get(rule_id, 0))
+        for rule_id in profile.rules
     )
     return AuditResult(
         tool_version=__version__,
@@ -126,10 +129,9 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
     cohort = _cohort(tables["assessments"], options.period_from, period_to)
     cohort = cohort.with_columns(
         (pl.col("index_date") - pl.duration(days=params["lookback_days"])).alias("window_start"),
-        suspended_by(options.profile, {"ip-right"}).alias("ip_right_suspension"),
     )
     cohort = cohort.join(_documented_values(tables["assessments"], cohort), on="patient_id", how="left")
-    cohort = cohort.sort("patient_id")
+    cohort = _with_age(cohort, tables["patients"], pl.col("index_date")).sort("patient_id")
 
     window = cohort.select(WINDOW_COLUMNS)
     stage = extract.document_stage or local_stage(tables["documents"])
@@ -199,10 +201,31 @@ def _documented_values(assessments: pl.DataFrame, cohort: pl.DataFrame) -> pl.Da
     )
 
 
+def eighteenth_birthday(birth_date: pl.Expr) -> pl.Expr:
+    """The 18th birthday; for a 29 February birth date in a year whose 18th is not a leap year, 1 March."""
+    year = birth_date.dt.year() + 18
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    moved = (birth_date.dt.month() == 2) & (birth_date.dt.day() == 29) & ~leap
+    month = pl.when(moved).then(pl.lit(3)).otherwise(birth_date.dt.month())
+    day = pl.when(moved).then(pl.lit(1)).otherwise(birth_date.dt.day())
+    return pl.date(year, month, day)
+
+
+def _with_age(frame: pl.DataFrame, patients: pl.DataFrame, on: pl.Expr) -> pl.DataFrame:
+    """``frame`` with birth_date, eighteenth_birthday and under_18 (``on`` before the 18th
+    birthday; null when the birth date is unknown)."""
+    births = patients.select("patient_id", "birth_date").unique("patient_id", keep="first")
+    return (
+        frame.join(births, on="patient_id", how="left")
+        .with_columns(eighteenth_birthday(pl.col("birth_date")).alias("eighteenth_birthday"))
+        .with_columns((on < pl.col("eighteenth_birthday")).alias("under_18"))
+    )
+
+
 def suspended_by(profile: Profile, tags: Collection[str]) -> pl.Expr:
     """Per index date: the message of the first suspension with one of ``tags`` that covers
     it (``Suspension.message``), else null. The one place suspensions are matched to dates:
-    the engine suspends whole rules with it, IP07 its branch (b)."""
+    the engine suspends whole rules with it, and branches (``RuleMeta.branch_tags``)."""
     expr: pl.Expr = pl.lit(None, dtype=pl.String)
     for suspension in reversed(profile.suspensions):
         if suspension.tags & set(tags):
@@ -216,12 +239,12 @@ def _run_rule(meta: RuleMeta, check, ctx: CheckContext, profile: Profile) -> tup
     missing = [t for t in meta.requires if t not in ctx.present_tables]
     if missing:
         table = missing[0]
-        if meta.population != "cohort":
+        if meta.population != Population.COHORT:
             return pl.DataFrame(schema=CHECK_RESULT_SCHEMA), (f"Ikke kjørt: uttrekket mangler tabellen {table}.")
         message = f"Ikke aktuelt: uttrekket mangler tabellen {table}."
         frame = ctx.cohort.select(
             "patient_id",
-            pl.lit(Status.NOT_APPLICABLE.value).alias("status"),
+            pl.lit(Status.NOT_APPLICABLE).alias("status"),
             pl.lit(message).alias("message"),
             pl.lit([], dtype=pl.List(pl.String)).alias("evidence"),
             pl.lit(None, dtype=pl.Date).alias("due_date"),
@@ -229,10 +252,16 @@ def _run_rule(meta: RuleMeta, check, ctx: CheckContext, profile: Profile) -> tup
         return frame, f"Ikke aktuelt for noen pasient: uttrekket mangler tabellen {table}."
 
     params = {name: profile.parameters[name] for name in meta.parameters}
+    if meta.branch_tags:
+        branches = [
+            suspended_by(profile, tags).alias(f"branch_{branch}_suspension") for branch, tags in meta.branch_tags
+        ]
+        ctx = replace(ctx, cohort=ctx.cohort.with_columns(branches))
     frame = check(ctx, params).select(list(CHECK_RESULT_SCHEMA))
-    if meta.population == "cohort":
+    if meta.population == Population.COHORT:
         _assert_one_per_patient(meta.id, frame, ctx.cohort)
         frame = _suspend(meta, frame, ctx, profile)
+        frame = _in_force(meta, frame, ctx)
     notes = [note for table, note in meta.limited_without if table not in ctx.present_tables]
     return frame, " ".join(notes) or None
 
@@ -257,11 +286,30 @@ def _suspend(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext, profile: Pr
     return (
         frame.join(suspended, on="patient_id", how="left", maintain_order="left")
         .with_columns(
-            pl.when(inside).then(pl.lit(Status.NOT_APPLICABLE.value)).otherwise("status").alias("status"),
+            pl.when(inside).then(pl.lit(Status.NOT_APPLICABLE)).otherwise("status").alias("status"),
             pl.when(inside).then(pl.col("_suspension")).otherwise("message").alias("message"),
             pl.when(inside).then(pl.lit(None, dtype=pl.Date)).otherwise("due_date").alias("due_date"),
         )
         .drop("_suspension")
+    )
+
+
+def _in_force(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
+    """A rule with ``in_force_from`` is not_applicable for index dates before it."""
+    if meta.in_force_from is None:
+        return frame
+    message = f"Kravet gjelder fra {meta.in_force_from:%d.%m.%Y}."
+    before = ctx.cohort.select("patient_id", (pl.col("index_date") < meta.in_force_from).alias("_before"))
+    inside = pl.col("_before").fill_null(False)
+    return (
+        frame.join(before, on="patient_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(inside).then(pl.lit(Status.NOT_APPLICABLE)).otherwise("status").alias("status"),
+            pl.when(inside).then(pl.lit(message)).otherwise("message").alias("message"),
+            pl.when(inside).then(pl.lit([], dtype=pl.List(pl.String))).otherwise("evidence").alias("evidence"),
+            pl.when(inside).then(pl.lit(None, dtype=pl.Date)).otherwise("due_date").alias("due_date"),
+        )
+        .drop("_before")
     )
 
 
@@ -307,11 +355,32 @@ def _patient_units(ctx: CheckContext) -> pl.DataFrame:
     return pl.concat([from_cohort, latest_episode], how="vertical")
 
 
+def _children_counts(results: pl.DataFrame, ctx: CheckContext) -> dict[tuple[str, str], int]:
+    """(rule, status) → results of patients under 18 on their index date; for a patient outside
+    the cohort (IP00), which has no index date, under 18 on the audit date."""
+    in_cohort = ctx.cohort.select("patient_id", "under_18")
+    outside = _with_age(
+        ctx.tables["patients"].select("patient_id").unique().join(in_cohort, on="patient_id", how="anti"),
+        ctx.tables["patients"],
+        pl.lit(ctx.as_of),
+    ).select("patient_id", "under_18")
+    flags = pl.concat([in_cohort, outside], how="vertical")
+    children = results.join(flags, on="patient_id", how="inner").filter(pl.col("under_18").fill_null(False))
+    return {(r, st): n for r, st, n in children.group_by("rule_id", "status").len().iter_rows()}
+
+
 def _summary(
-    rule_id: str, all_counts: dict[tuple[str, str], int], profile: Profile, note: str | None, waived_fail: int = 0
+    rule_id: str,
+    all_counts: dict[tuple[str, str], int],
+    children_counts: dict[tuple[str, str], int],
+    profile: Profile,
+    note: str | None,
+    waived_fail: int = 0,
 ) -> RuleSummary:
-    meta = registry()[rule_id].meta
+    # The views get the metadata with the profile's values in its texts ('innen 14 dager').
+    meta = registry()[rule_id].meta.resolved(profile.parameters, PARAMETERS)
     counts = {s.value: all_counts.get((rule_id, s.value), 0) for s in Status}
+    children = {s.value: children_counts.get((rule_id, s.value), 0) for s in Status}
     loosened = tuple(
         f"Parameteren {name} er satt til {value} dager, løsere enn {base} i profilen {parent}."
         for name, (parent, base, value) in profile.loosened.items()
@@ -327,6 +396,8 @@ def _summary(
         loosened=loosened,
         waived_fail=waived_fail,
         rate_without_waivers=meta.rate(counts["pass"], counts["fail"] + waived_fail),
+        children=children,
+        children_rate=meta.rate(children["pass"], children["fail"]),
     )
 
 
@@ -334,7 +405,7 @@ def _units(results: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """Per unit and rule: counts per status and the compliance rate."""
     order = {rule_id: i for i, rule_id in enumerate(profile.rules)}
     # The same rate as RuleMeta.rate: none for a rule that chooses its own population.
-    cohort_rules = [r for r in profile.rules if registry()[r].meta.population == "cohort"]
+    cohort_rules = [r for r in profile.rules if registry()[r].meta.population == Population.COHORT]
     statuses = [s.value for s in Status]
     frame = (
         results.group_by("unit", "rule_id")

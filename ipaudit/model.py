@@ -6,7 +6,8 @@ Every report format is a view of one ``AuditResult``; none of them recomputes an
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -77,18 +78,100 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+class Tag(StrEnum):
+    """A rule's (or a branch's) tags. A suspension in a profile names the tags it suspends."""
+
+    CORE = "core"
+    """One of the five core rules."""
+    IP_RIGHT = "ip-right"
+    """Rests on the right to individuell plan (suspended 27.03.–26.05.2020)."""
+
+
+class Population(StrEnum):
+    """Whom a rule gives results for."""
+
+    COHORT = "cohort"
+    """Exactly one result per cohort patient."""
+    OWN = "own"
+    """The rule chooses its own population (IP00: at-risk patients without any assessment) and
+    has no compliance rate."""
+
+
+class EvidenceKind(StrEnum):
+    """Which table the ids in a result's ``evidence`` come from (pseudonymisation keys each
+    kind in its own namespace)."""
+
+    DOCUMENT = "document"
+    EPISODE = "episode"
+    ASSESSMENT = "assessment"
+
+    @property
+    def table(self) -> str:
+        """The extract table the ids come from."""
+        return {"document": "documents", "episode": "episodes", "assessment": "assessments"}[self.value]
+
+    @property
+    def id_column(self) -> str:
+        """The id column of that table."""
+        return f"{self.value}_id"
+
+
+class OptionalTable(StrEnum):
+    """The optional extract tables a rule may require (``RuleMeta.requires``)."""
+
+    EPISODES = "episodes"
+    COORDINATORS = "coordinators"
+
+
+class PhraseKind(StrEnum):
+    """The kinds of free-text evidence a profile has phrase patterns for (``[patterns]``).
+
+    INFO_IP, SAMTYKKE and KLAGEVEILEDNING are also document types: a document of that type is
+    evidence too. The others are read from text only."""
+
+    INFO_IP = "INFO_IP"
+    INFO_BARNEKOORDINATOR = "INFO_BARNEKOORDINATOR"
+    SAMTYKKE = "SAMTYKKE"
+    KLAGEVEILEDNING = "KLAGEVEILEDNING"
+    EPIKRISE_MENTION = "EPIKRISE_MENTION"
+
+    @property
+    def is_document_type(self) -> bool:
+        """True when a document of this type is evidence of the kind by itself."""
+        return self.value in ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
+
+
 @dataclass(frozen=True)
 class Parameter:
-    """A rule parameter with its national default."""
+    """A rule parameter (an audit threshold chosen by the profile, never law) with its
+    national default, its bokmål label and its unit."""
 
     name: str
     default: int
-    description: str
+    label: str
+    """Bokmål label for tables: 'Revisjonsfrist for informasjon, ønske/vilkår og samtykke'."""
+    unit: tuple[str, str] = ("dag", "dager")
+    """(singular, plural): '1 dag', '14 dager'."""
+
+    @property
+    def description(self) -> str:
+        """The label with its unit: 'Revisjonsfrist for … (dager)'."""
+        return f"{self.label} ({self.unit[1]})"
+
+    def quantity(self, value: int) -> str:
+        """'1 dag', '14 dager', '3 enheter'."""
+        return f"{value} {self.unit[0] if value == 1 else self.unit[1]}"
 
 
 @dataclass(frozen=True)
 class RuleMeta:
-    """What a rule is, independent of any run: carried by each module in ipaudit/checks."""
+    """What a rule is, independent of any run: carried by each module in ipaudit/checks.
+
+    The one source of everything a view says about a rule. Texts (title, applies_to,
+    satisfied_by, due, finding) may name a parameter as ``{info_days}``; ``resolved`` fills
+    in the profile's value with its unit ('14 dager'), and the engine hands the views the
+    resolved metadata, so no view ever shows a raw parameter name.
+    """
 
     id: str
     """Rule id, equal to the module name (IP01.py holds IP01)."""
@@ -96,36 +179,86 @@ class RuleMeta:
     """Bokmål title shown in every report."""
     severity: Severity
     """Default severity; a profile may change it."""
-    basis: str
-    """Legal basis and guideline references, as shown to the reader."""
-    tags: frozenset[str] = frozenset()
+    statute: str
+    """Provisions of lov or forskrift the rule rests on (empty for a guidance-only rule).
+    Shown as *Lov/forskrift*."""
+    guidance: str
+    """Guidelines and veiledere (the seeds), shown as *Retningslinje*."""
+    legal_deadline: str
+    """The legal standard of time, shown beside the profile's revisjonsfrist: 'snarest mulig',
+    'ingen lovfestet frist', … The day counts are audit thresholds, never law."""
+    finding: str
+    """The supervision report's sentence for a failing result, to which '… i 21 av 270
+    vurderte journaler' is appended: 'Det er ikke dokumentert at …'."""
+    tags: frozenset[Tag] = frozenset()
     """``core`` for the five core rules; ``ip-right`` for rules suspended with the right to IP."""
+    branch_tags: tuple[tuple[str, frozenset[Tag]], ...] = ()
+    """(branch, tags) for a branch of the rule tagged apart from the whole rule (IP07 (b):
+    ``ip-right``). The engine gives the check a cohort column ``branch_<branch>_suspension``:
+    the message of the suspension covering the index date, else null."""
+    in_force_from: dt.date | None = None
+    """First day the requirement applies; for an earlier index date the rule is
+    not_applicable with "Kravet gjelder fra DD.MM.ÅÅÅÅ."."""
+    background: str = ""
+    """Law named as background that is not the hospital's duty (IP13)."""
     parameters: tuple[str, ...] = ()
     """Names of the parameters (PARAMETERS) the rule reads."""
-    requires: tuple[str, ...] = ()
+    requires: tuple[OptionalTable, ...] = ()
     """Optional tables without which the rule is not_applicable for everyone."""
+    phrases: tuple[tuple[PhraseKind, tuple[str, ...]], ...] = ()
+    """(phrase kind, document types whose text is read; () for every type) for text evidence
+    the rule reads in a narrower scope than every document (IP09: EPIKRISE_MENTION in EPIKRISE)."""
     applies_to: str = ""
     """One sentence in bokmål: who the rule applies to."""
     satisfied_by: str = ""
     """One sentence in bokmål: what satisfies it."""
     due: str = ""
-    """One sentence in bokmål: the deadline, where the rule has one."""
-    population: str = "cohort"
-    """'cohort': exactly one result per cohort patient. 'own': the rule chooses its own
-    population (IP00: at-risk patients without any assessment) and has no compliance rate."""
-    evidence_kind: str = "document"
-    """Which table the ids in ``evidence`` come from: 'document', 'episode' or 'assessment'
-    (pseudonymisation keys each kind in its own namespace)."""
-    limited_without: tuple[tuple[str, str], ...] = ()
+    """One sentence in bokmål: the revisjonsfrist (profil), where the rule has one."""
+    has_due_date: bool = False
+    """True when results carry a due date (pending before it); the output contract checks it."""
+    population: Population = Population.COHORT
+    """Whom the rule gives results for."""
+    evidence_kind: EvidenceKind = EvidenceKind.DOCUMENT
+    """Which table the ids in ``evidence`` come from."""
+    limited_without: tuple[tuple[OptionalTable, str], ...] = ()
     """(optional table, bokmål note) pairs: the rule still runs without the table, but limited,
     and the report says how."""
+
+    @property
+    def basis(self) -> str:
+        """Statute and guidance in one line, each labelled (for places with room for one line)."""
+        parts = [f"Lov/forskrift: {self.statute}" if self.statute else "Lov/forskrift: ingen"]
+        if self.guidance:
+            parts.append(f"Retningslinje: {self.guidance}")
+        return ". ".join(parts)
+
+    @property
+    def has_statute(self) -> bool:
+        """True when the rule rests on lov or forskrift (supervision: *Funn mot krav i lov og forskrift*)."""
+        return bool(self.statute.strip())
+
+    def resolved(self, values: Mapping[str, int], parameters: Mapping[str, Parameter]) -> RuleMeta:
+        """This metadata with ``{name}`` in its texts replaced by the profile's value and unit."""
+        quantities = {name: parameters[name].quantity(values[name]) for name in self.parameters if name in values}
+
+        def fill(text: str) -> str:
+            return text.format_map(quantities) if text else text
+
+        return replace(
+            self,
+            title=fill(self.title),
+            applies_to=fill(self.applies_to),
+            satisfied_by=fill(self.satisfied_by),
+            due=fill(self.due),
+            finding=fill(self.finding),
+        )
 
     def rate(self, passed: int, failed: int) -> float | None:
         """The compliance rate pass / (pass + fail); None when nothing was decided or the rule
         chooses its own population (it lists only the patients it flags, so the rate would
         always be 0)."""
         decided = passed + failed
-        return passed / decided if decided and self.population == "cohort" else None
+        return passed / decided if decided and self.population == Population.COHORT else None
 
 
 @dataclass(frozen=True)
@@ -168,6 +301,11 @@ class RuleSummary:
     rate_without_waivers: float | None = None
     """The compliance rate had no waiver applied (waived fails counted as fail); the views
     show it beside the rate when waivers raised it (``ipaudit.headline.waiver_note``)."""
+    children: dict[str, int] = field(default_factory=dict)
+    """Results per status for patients under 18 on the index date (IP00, which has no index
+    date: under 18 on the audit date); every Status value present."""
+    children_rate: float | None = None
+    """pass / (pass + fail) among those children; None when there is neither."""
 
 
 @dataclass(frozen=True)

@@ -26,28 +26,26 @@ import polars as pl
 from ipaudit.checks import PARAMETERS, catalogue
 from ipaudit.errors import InputError
 from ipaudit.messages import os_reason, regex_error, toml_error
-from ipaudit.model import Severity, Suspension
+from ipaudit.model import PhraseKind, Severity, Suspension
 from ipaudit.phrases import combined
 
-PATTERN_KINDS: tuple[str, ...] = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING", "EPIKRISE_MENTION")
+PATTERN_KINDS: tuple[str, ...] = tuple(kind.value for kind in PhraseKind)
 BUILTIN: tuple[str, ...] = ("national", "unn", "helse-bergen")
 #: Deepest ``extends`` chain accepted (a user's profile extends a region's, which extends national).
 MAX_EXTENDS = 20
 #: Largest value of any parameter: ten years of days (a larger one is a typo, and overflows dates).
 MAX_PARAMETER = 3660
-#: The phrase kinds each rule reads from free text (tests/test_profiles.py checks it against the checks).
+#: The phrase kinds each rule reads from free text, from the rules' metadata (``RuleMeta.phrases``).
 RULE_PHRASE_KINDS: dict[str, tuple[str, ...]] = {
-    "IP01": ("INFO_IP",),
-    "IP03": ("SAMTYKKE",),
-    "IP07": ("KLAGEVEILEDNING",),
-    "IP09": ("EPIKRISE_MENTION",),
-    "IP10": ("SAMTYKKE",),
+    meta.id: tuple(dict.fromkeys(kind.value for kind, _ in meta.phrases)) for meta in catalogue() if meta.phrases
 }
 
 
 def known_tags() -> frozenset[str]:
     """The tags a suspension may name: every tag some rule carries."""
-    return frozenset(str(tag) for meta in catalogue() for tag in meta.tags)
+    return frozenset(
+        str(tag) for meta in catalogue() for tag in (*meta.tags, *(t for _, tags in meta.branch_tags for t in tags))
+    )
 _TOP_KEYS = {"name", "title", "extends", "rules", "parameters", "patterns", "suspensions"}
 _SUSPENSION_KEYS = {"name", "from", "to", "tags", "basis"}
 

@@ -42,6 +42,7 @@ def _frame(table: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
 def make_extract(
     *,
     patients: list[str] | None = None,
+    birth_dates: dict[str, dt.date] | None = None,
     assessments: list[dict[str, Any]] = (),  # type: ignore[assignment]
     documents: list[dict[str, Any]] = (),  # type: ignore[assignment]
     coordinators: list[dict[str, Any]] | None = (),  # type: ignore[assignment]
@@ -57,7 +58,9 @@ def make_extract(
     ]
     ids = set(patients or []) | {r["patient_id"] for r in assessments} | {r["patient_id"] for r in documents}
     tables = {
-        "patients": _frame("patients", [{"patient_id": p} for p in sorted(ids)]),
+        "patients": _frame(
+            "patients", [{"patient_id": p, "birth_date": (birth_dates or {}).get(p)} for p in sorted(ids)]
+        ),
         "assessments": _frame("assessments", assessments),
         "documents": _frame("documents", documents),
     }
@@ -94,8 +97,25 @@ def outcome(result: AuditResult, rule_id: str, patient_id: str = "P1") -> dict[s
     return rows[0]
 
 
+class _Unset:
+    """A case that does not state its due date or evidence (only the old, shared tests)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+#: ``Case.expected`` for a rule that chooses its own population (IP00): no result row at all.
+NO_ROW = "no_row"
+
+
 @dataclasses.dataclass
 class Case:
+    """One named edge of one rule: its inputs, and the status, due date and evidence it must give.
+
+    ``due_date`` None means "no due date"; ``evidence`` [] means "no evidence". The case files in
+    tests/rules state both for every case (tests/rules/test_registry.py checks)."""
+
     name: str
     rule: str
     expected: str
@@ -104,25 +124,34 @@ class Case:
     coordinators: list[dict[str, Any]] | None = dataclasses.field(default_factory=list)
     as_of: dt.date = AS_OF
     message: str | None = None
-    due_date: dt.date | None = None
-    evidence: list[str] | None = None
+    due_date: Any = UNSET
+    evidence: Any = UNSET
     episodes: list[dict[str, Any]] | None = None
     profile: str = "national"
+    birth_date: dt.date | None = None
+    """The patient's birth date (None: unknown)."""
 
 
 def check_case(case: Case) -> None:
     """Run a case and assert its expectations."""
     extract = make_extract(
+        patients=["P1"],
+        birth_dates={"P1": case.birth_date} if case.birth_date else None,
         assessments=case.assessments,
         documents=case.documents,
         coordinators=case.coordinators,
         episodes=case.episodes,
     )
-    row = outcome(run(extract, as_of=case.as_of, profile=case.profile), case.rule)
+    result = run(extract, as_of=case.as_of, profile=case.profile)
+    if case.expected == NO_ROW:
+        rows = result.results.filter(pl.col("rule_id") == case.rule)
+        assert rows.height == 0, rows.to_dicts()
+        return
+    row = outcome(result, case.rule)
     assert row["status"] == case.expected, row["message"]
     if case.message:
         assert case.message in row["message"]
-    if case.due_date:
+    if case.due_date is not UNSET:
         assert row["due_date"] == case.due_date
-    if case.evidence is not None:
+    if case.evidence is not UNSET:
         assert row["evidence"] == case.evidence

@@ -18,7 +18,7 @@ PATIENTS = (
 ASSESSMENTS = (
     "Vurderingsid;Pasientnr;Vurdert_dato;Behov;Fyller_kriterier;Ønsker_IP;Ønsker_koordinator;Tjenester_fra;Enhet\n"
     "V1;0001;03.03.2025;ja;ja;ja;ja;kommune;DPS Nord\n"
-    "V2;0002;05.03.2025 10:15;Ja;ja;nei;nei;;Medisinsk avdeling\n"
+    "V2;0002;05.03.2025 10:15;Ja;nei;nei;nei;;Medisinsk avdeling\n"
 )
 DOCUMENTS = (
     "Dokumentid;Pasientnr;Dokumentdato;Dokumenttype;Tittel;Dokumentstatus;Enhet;Forfatter;Tekst;Samtykke_omfang\n"
@@ -139,10 +139,12 @@ def test_fail_on(extract: Path, tmp_path: Path, fail_on: str, code: int) -> None
 
 def test_only_warnings_failing_exits_0_with_fail_on_error(tmp_path: Path) -> None:
     extract = write_extract(tmp_path / "x")
-    # Two plans from two units: IP07 (b) no longer applies (error), IP11 fails (warning).
+    # Complaint guidance for 0002, who does not meet the criteria (IP07 (a) passes); two plans
+    # from two units for 0001: IP11 fails (warning).
     with (extract / "dokumenter.csv").open("ab") as f:
         f.write(b"D7;0001;20.03.2025;Individuell plan;;Godkjent;DPS Nord;Lege A;;\n")
         f.write(b"D8;0001;25.03.2025;Individuell plan;;Godkjent;Habilitering;Lege C;;\n")
+        f.write(b"D9;0002;08.03.2025;Klageveiledning;;Godkjent;Medisinsk avdeling;Lege B;;\n")
     args = ["audit", str(extract), "--as-of", "2025-06-30", "--out", str(tmp_path / "o"), "--format", "json"]
     invoke(args, 0)
     invoke([*args, "--fail-on", "warning"], 1)

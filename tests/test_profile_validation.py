@@ -141,7 +141,7 @@ def test_bad_pattern_and_toml_messages_are_whole_and_in_bokmal(tmp_path: Path) -
 def test_every_rule_reading_free_text_is_in_rule_phrase_kinds() -> None:
     for rule_id, rule in registry().items():
         source = inspect.getsource(inspect.getmodule(rule.check))  # type: ignore[arg-type]
-        read = {kind for kind in PATTERN_KINDS if f'"{kind}"' in source}
+        read = {kind for kind in PATTERN_KINDS if f"PhraseKind.{kind}" in source}
         assert read == set(RULE_PHRASE_KINDS.get(rule_id, ())), rule_id
 
 

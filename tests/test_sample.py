@@ -208,7 +208,10 @@ DOC_TYPE = {name: code for code, names in TITLES.items() for name in (code.lower
 PATTERNS = {
     "INFO_IP": [
         r"\b(informert|informerte|informasjon|orientert|orientering) om (retten til )?"
-        r"(individuell plan|ip\b|koordinator)"
+        r"(individuell plan|ip\b|koordinator|barnekoordinator)"
+    ],
+    "INFO_BARNEKOORDINATOR": [
+        r"\b(informert|informerte|informasjon|orientert|orientering) om (retten til )?(en |ein )?barnekoordinator"
     ],
     "SAMTYKKE": [
         r"\bsamtykk\w* (til|i) (individuell plan|ip\b|melding|koordinator|"
@@ -316,7 +319,8 @@ def reference_audit(tables, as_of: dt.date) -> set[tuple[str, str, str]]:
             sent = [d for d in of_type("MELDING_KE") if d["doc_date"] <= index + days(14)]
             put("IP06", pid, bool(sent), index + days(14))
         branch_a = criteria is False
-        branch_b = not suspended and wants_ip is True and not of_type("IP_PLAN") and as_of > index + days(90)
+        owns_plan = wants_ip is True and services == "spesialist"  # v2: only then does the hospital own the plan
+        branch_b = not suspended and owns_plan and not of_type("IP_PLAN") and as_of > index + days(90)
         branch_c = wants_co is True and not coords and as_of > index + days(30)
         if branch_a or branch_b or branch_c:
             klage = [d for d in evidence("KLAGEVEILEDNING") if d["doc_date"] >= index]
@@ -351,6 +355,17 @@ def reference_audit(tables, as_of: dt.date) -> set[tuple[str, str, str]]:
         plans = of_type("IP_PLAN")
         if plans and not suspended:
             put("IP11", pid, len({d["unit"] for d in plans}) <= 1, None)
+        if owns_plan and not suspended:
+            put("IP12", pid, bool(plans), index + days(90))
+        born = patient.get("birth_date")
+        if born and index >= dt.date(2022, 8, 1):
+            try:
+                adult_from = born.replace(year=born.year + 18)
+            except ValueError:  # 29 February: the 18th birthday is 1 March
+                adult_from = dt.date(born.year + 18, 3, 1)
+            if index < adult_from:
+                told = [d for d in docs if has_evidence(d.get("text"), "INFO_BARNEKOORDINATOR")]
+                put("IP13", pid, bool(told), index + days(14))
     return out
 
 
@@ -416,7 +431,7 @@ def test_every_rule_has_failures_and_pending_where_it_has_a_deadline(tmp_path: P
     truth, rejected = ground_truth(tmp_path)
     assert {rule for rule, _, status in truth if status == "fail"} == set(RULE_ORDER)
     pending = {rule for rule, _, status in truth if status == "pending"}
-    assert pending == {"IP01", "IP02", "IP03", "IP04", "IP06", "IP07", "IP08", "IP10"}
+    assert pending == {"IP01", "IP02", "IP03", "IP04", "IP06", "IP07", "IP08", "IP10", "IP12", "IP13"}
     assert {table for table, _ in rejected} == set(FILES)
 
 

@@ -7,15 +7,18 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, every_coordinator_row
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import OptionalTable, RuleMeta, Severity
 
 RULE = RuleMeta(
     id="HB01",
     title="Koordinators telefonnummer dokumentert",
     severity=Severity.WARNING,
-    basis="Helse Bergen-retningslinjen pkt. 7.4 f 4 («dokumenter navn og telefonnummer på de involverte»)",
+    statute="",
+    guidance="Helse Bergen-retningslinjen pkt. 7.4 f 4 («dokumenter navn og telefonnummer på de involverte»)",
+    legal_deadline="ingen frist",
+    finding="Koordinators telefonnummer er ikke dokumentert",
     parameters=("lookback_days",),
-    requires=("coordinators",),
+    requires=(OptionalTable.COORDINATORS,),
     applies_to="Pasienter som har fått oppnevnt koordinator.",
     satisfied_by="Alle koordinatorer har telefonnummer med minst 8 sifre (mellomrom og +47 er lov).",
 )

@@ -6,25 +6,27 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ipaudit.checks.base import CheckContext, finish
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.checks.base import CheckContext, counted, finish
+from ipaudit.model import EvidenceKind, OptionalTable, Population, RuleMeta, Severity, Status
 
 RULE = RuleMeta(
     id="IP00",
     title="Behov for IP ikke vurdert",
     severity=Severity.WARNING,
-    basis=(
-        "Spesialisthelsetjenesteloven § 2-5; Helseforetakets side om IP («Helseforetaket skal på "
-        "eget initiativ vurdere om en pasient har rett til individuell plan»); "
-        "Helse Bergen-retningslinjen pkt. 4 a"
+    statute="Spesialisthelsetjenesteloven § 2-5; pasient- og brukerrettighetsloven § 2-5",
+    guidance=(
+        "Helseforetakets side om IP («Helseforetaket skal på eget initiativ vurdere om en pasient har rett "
+        "til individuell plan»); Helse Bergen-retningslinjen pkt. 4 a"
     ),
+    legal_deadline="ingen lovfestet frist",
+    finding="Behovet for individuell plan er ikke vurdert",
     parameters=("at_risk_inpatient_days", "at_risk_units"),
-    requires=("episodes",),
-    population="own",
-    evidence_kind="episode",
+    requires=(OptionalTable.EPISODES,),
+    population=Population.OWN,
+    evidence_kind=EvidenceKind.EPISODE,
     applies_to=(
-        "Pasienter uten noen vurdering som har minst at_risk_inpatient_days døgndager eller "
-        "kontakter ved minst at_risk_units ulike enheter i perioden."
+        "Pasienter uten noen vurdering som har minst {at_risk_inpatient_days} eller kontakter ved minst "
+        "{at_risk_units} i perioden."
     ),
     satisfied_by="At behovet for individuell plan er vurdert (en vurdering finnes).",
 )
@@ -55,13 +57,13 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .sort("patient_id")
     )
     message = pl.format(
-        "Behovet for individuell plan er ikke vurdert, men pasienten har {} døgndager og kontakter ved {} enheter.",
-        pl.col("days"),
-        pl.col("units"),
+        "Behovet for individuell plan er ikke vurdert, men pasienten har {} og kontakter ved {}.",
+        counted("days", "døgndag", "døgndager"),
+        counted("units", "enhet", "enheter"),
     )
     return finish(
         at_risk.with_columns(
-            pl.lit("fail").alias("status"),
+            pl.lit(Status.FAIL).alias("status"),
             message.alias("message"),
             pl.col("episodes").alias("evidence"),
             pl.lit(None, dtype=pl.Date).alias("due_date"),

@@ -7,22 +7,26 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, deadline_status, finish, fmt_date
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import EvidenceKind, RuleMeta, Severity, Status, Tag
 
 RULE = RuleMeta(
     id="IP02",
     title="Ønske og vilkår dokumentert",
     severity=Severity.ERROR,
-    basis=(
+    statute="Helsepersonelloven §§ 39–40; pasientjournalforskriften § 8",
+    guidance=(
         "UNN-retningslinjen pkt. 4.1 («Dersom pasient/bruker fyller vilkåret, men takker nei, skal "
         "dette dokumenteres») og 5 b; Helse Bergen-retningslinjen pkt. 7.4 f 1–2"
     ),
-    tags=frozenset({"ip-right"}),
+    legal_deadline="ingen lovfestet frist",
+    finding="Det er ikke dokumentert om pasienten fyller vilkårene for og ønsker individuell plan",
+    tags=frozenset({Tag.IP_RIGHT}),
     parameters=("info_days",),
-    evidence_kind="assessment",
+    evidence_kind=EvidenceKind.ASSESSMENT,
     applies_to="Alle pasienter med vurdert behov for langvarige og koordinerte tjenester.",
     satisfied_by="Både «fyller kriterier» og «ønsker IP» er dokumentert (også et nei).",
-    due="Innen info_days dager etter vurderingen.",
+    due="Innen {info_days} etter vurderingen.",
+    has_due_date=True,
 )
 
 
@@ -42,7 +46,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     message = (
         pl.when(pl.col("ok"))
         .then(pl.lit("Vilkår og ønske om IP er dokumentert."))
-        .when(pl.col("status") == "pending")
+        .when(pl.col("status") == Status.PENDING)
         .then(pl.format("Ikke dokumentert ennå {}; frist {}.", missing, fmt_date("due_date")))
         .otherwise(pl.format("Ikke dokumentert {} (frist {}).", missing, fmt_date("due_date")))
     )

@@ -7,19 +7,23 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, finish, fmt_date
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import PhraseKind, RuleMeta, Severity, Status, Tag
 
 RULE = RuleMeta(
     id="IP03",
     title="Samtykke dokumentert",
     severity=Severity.ERROR,
-    basis=(
-        "Pasient- og brukerrettighetsloven kap. 4; Helseforetakets side om IP («Individuell plan "
-        "skal ikke utarbeides uten samtykke … Tilsvarende gjelder ved oppnevning av koordinator»); "
-        "UNN-retningslinjen pkt. 4.4 c og 5 c; Helse Bergen-retningslinjen pkt. 4 e, 7.2 og note 3"
+    statute="Pasient- og brukerrettighetsloven kap. 4 (for barn under 16 år: § 4-4)",
+    guidance=(
+        "Helseforetakets side om IP («Individuell plan skal ikke utarbeides uten samtykke … Tilsvarende "
+        "gjelder ved oppnevning av koordinator»); UNN-retningslinjen pkt. 4.4 c og 5 c; "
+        "Helse Bergen-retningslinjen pkt. 4 e, 7.2 og note 3"
     ),
-    tags=frozenset({"core"}),
+    legal_deadline="før planen utarbeides, koordinator oppnevnes eller melding sendes",
+    finding="Det er ikke dokumentert at pasienten har samtykket før melding til kommunen eller planarbeid",
+    tags=frozenset({Tag.CORE}),
     parameters=("info_days", "lookback_days"),
+    phrases=((PhraseKind.SAMTYKKE, ()),),
     applies_to=(
         "Pasienter som ønsker IP eller koordinator, eller som har koordinator, melding til "
         "koordinerende enhet eller individuell plan."
@@ -28,7 +32,11 @@ RULE = RuleMeta(
         "Samtykke dokumentert senest samme dag som første melding/plan; samtykket må dekke "
         "melding til kommunen når første tiltak er en melding."
     ),
-    due="Uten tiltak: innen info_days dager etter vurderingen. Et tiltak uten samtykke før er avvik straks.",
+    due=(
+        "Uten tiltak: innen {info_days} etter vurderingen. Et tiltak uten samtykke før er ikke oppfylt straks "
+        "(revisjonsfristen er da tiltakets dato)."
+    ),
+    has_due_date=True,
 )
 
 _ACTIONS = ("MELDING_KE", "IP_PLAN")
@@ -36,7 +44,7 @@ _ACTIONS = ("MELDING_KE", "IP_PLAN")
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """Consent evidence on or before the first action (or by the due date with no action)."""
-    consent = ctx.evidence.filter(pl.col("kind") == "SAMTYKKE")
+    consent = ctx.evidence.filter(pl.col("kind") == PhraseKind.SAMTYKKE)
     # On a day with both a notice and a plan the notice is the first action: it is the one
     # whose consent must cover melding til kommunen.
     first_action = (
@@ -109,7 +117,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         pl.when(~applies)
         .then(
             pl.struct(
-                status=pl.lit("not_applicable"),
+                status=pl.lit(Status.NOT_APPLICABLE),
                 message=pl.lit(
                     "Ikke aktuelt: pasienten ønsker verken IP eller koordinator, og ingen tiltak er satt i gang."
                 ),
@@ -120,7 +128,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(has_action & scope_gap)
         .then(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format(
                     "Melding til kommunen {}, men samtykket dekker ikke melding til kommunen "
                     "(samtykkets omfang mangler melding_kommune).",
@@ -133,7 +141,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(has_action & has_prior)
         .then(
             pl.struct(
-                status=pl.lit("pass"),
+                status=pl.lit(Status.PASS),
                 message=pl.format("Samtykke dokumentert før {} ({}).", pl.col("action_name"), fmt_date("action_date")),
                 evidence=pl.col("prior_ids"),
                 due_date=pl.col("action_date"),
@@ -142,7 +150,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(has_action & (pl.col("all_ids").list.len() > 0))
         .then(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format(
                     "Samtykke dokumentert etter melding/plan: første samtykke {}, men {} allerede {}.",
                     fmt_date("first_consent"),
@@ -156,7 +164,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(has_action)
         .then(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format(
                     "Samtykke mangler: {} {} uten dokumentert samtykke.", pl.col("action_name"), fmt_date("action_date")
                 ),
@@ -167,7 +175,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(pl.col("all_ids").list.len() > 0)
         .then(
             pl.struct(
-                status=pl.lit("pass"),
+                status=pl.lit(Status.PASS),
                 message=pl.format("Samtykke dokumentert {}.", fmt_date("first_consent")),
                 evidence=pl.col("all_ids"),
                 due_date=due_no_action,
@@ -176,7 +184,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(pl.lit(ctx.as_of) <= due_no_action)
         .then(
             pl.struct(
-                status=pl.lit("pending"),
+                status=pl.lit(Status.PENDING),
                 message=pl.format("Samtykke ikke dokumentert ennå; frist {}.", fmt_date(due_no_action)),
                 evidence=pl.lit([], dtype=pl.List(pl.String)),
                 due_date=due_no_action,
@@ -184,7 +192,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         )
         .otherwise(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format("Samtykke mangler (frist {}).", fmt_date(due_no_action)),
                 evidence=pl.lit([], dtype=pl.List(pl.String)),
                 due_date=due_no_action,

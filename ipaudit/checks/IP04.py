@@ -7,22 +7,29 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, deadline_status, finish, fmt_date
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import OptionalTable, RuleMeta, Severity, Status
 
 RULE = RuleMeta(
     id="IP04",
     title="Koordinator oppnevnt eller avklart",
     severity=Severity.ERROR,
-    basis=(
-        "Helse- og omsorgstjenesteloven § 7-2; spesialisthelsetjenesteloven § 2-5 a; Helseforetakets "
-        "side om IP; UNN-retningslinjen pkt. 5 d; Helse Bergen-retningslinjen pkt. 4 d. "
-        "Ikke suspendert i 2020 (Helsedirektoratet 02.04.2020)"
+    statute=(
+        "Spesialisthelsetjenesteloven § 2-5 a; helse- og omsorgstjenesteloven § 7-2; "
+        "pasient- og brukerrettighetsloven § 2-5 b"
+    ),
+    guidance="Helseforetakets side om IP; UNN-retningslinjen pkt. 5 d; Helse Bergen-retningslinjen pkt. 4 d",
+    legal_deadline="ingen lovfestet frist",
+    finding="Det er ikke dokumentert at koordinator er oppnevnt, eller at pasienten ikke ønsker koordinator",
+    background=(
+        "Koordinatorbestemmelsene ble ikke endret da retten til individuell plan var midlertidig opphevet i 2020 "
+        "(Helsedirektoratet 02.04.2020)."
     ),
     parameters=("coordinator_days", "lookback_days"),
-    requires=("coordinators",),
+    requires=(OptionalTable.COORDINATORS,),
     applies_to="Alle pasienter med vurdert behov (koordinator tilbys uansett ønske om IP).",
     satisfied_by="Koordinator oppnevnt (med eller uten navn), eller dokumentert at pasienten ikke ønsker koordinator.",
-    due="Innen coordinator_days dager etter vurderingen.",
+    due="Innen {coordinator_days} etter vurderingen.",
+    has_due_date=True,
 )
 
 
@@ -46,7 +53,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .then(pl.format("Koordinator oppnevnt {}.", fmt_date("appointed")))
         .when(pl.col("declined"))
         .then(pl.lit("Pasienten ønsker ikke koordinator (dokumentert)."))
-        .when(pl.col("status") == "pending")
+        .when(pl.col("status") == Status.PENDING)
         .then(pl.format("Koordinator ikke oppnevnt ennå; frist {}.", fmt_date("due_date")))
         .otherwise(pl.format("Koordinator ikke oppnevnt eller avklart (frist {}).", fmt_date("due_date")))
     )

@@ -7,16 +7,19 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, every_coordinator_row, has_real_name
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import OptionalTable, RuleMeta, Severity, Tag
 
 RULE = RuleMeta(
     id="IP05",
     title="Koordinators navn dokumentert",
     severity=Severity.ERROR,
-    basis="UNN-retningslinjen pkt. 5 e; Helse Bergen-retningslinjen pkt. 7.4 f 4",
-    tags=frozenset({"core"}),
+    statute="Helsepersonelloven § 40; pasientjournalforskriften § 8",
+    guidance="UNN-retningslinjen pkt. 5 e; Helse Bergen-retningslinjen pkt. 7.4 f 4",
+    legal_deadline="ingen frist",
+    finding="Koordinators navn er ikke dokumentert",
+    tags=frozenset({Tag.CORE}),
     parameters=("lookback_days",),
-    requires=("coordinators",),
+    requires=(OptionalTable.COORDINATORS,),
     applies_to="Pasienter som har fått oppnevnt koordinator.",
     satisfied_by="Alle pasientens koordinatorer har et reelt navn (ikke tomt og ikke «NN», «ukjent» o.l.).",
 )

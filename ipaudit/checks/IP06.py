@@ -6,25 +6,34 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ipaudit.checks.base import CheckContext, finish, fmt_date
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.checks.base import CheckContext, counted, finish, fmt_date
+from ipaudit.model import RuleMeta, Severity, Status, Tag
 
 RULE = RuleMeta(
     id="IP06",
     title="Melding til koordinerende enhet i kommunen",
     severity=Severity.ERROR,
-    basis=(
-        "Helsepersonelloven § 38 a; Helseforetakets side om IP («snarest mulig gi melding … "
-        "koordinerende enhet i pasientens kommune»); UNN-retningslinjen pkt. 4.2.2 b; "
-        "Helse Bergen-retningslinjen pkt. 4 f, 7.1 og 7.4 c"
+    statute=(
+        "Helsepersonelloven § 38 a (helsepersonell i spesialisthelsetjenesten gir melding til koordinerende "
+        "enhet i spesialisthelsetjenesten; melding til den eller til kommunens koordinerende enhet oppfyller kravet)"
     ),
-    tags=frozenset({"core"}),
+    guidance=(
+        "Helseforetakets side om IP («snarest mulig gi melding … koordinerende enhet i pasientens kommune»); "
+        "Helsedirektoratets veileder for rehabilitering, habilitering, individuell plan og koordinator pkt. 13.5; "
+        "UNN-retningslinjen pkt. 4.2.2 b; Helse Bergen-retningslinjen pkt. 4 f, 7.1 og 7.4 c"
+    ),
+    legal_deadline="snarest mulig",
+    finding="Det er ikke dokumentert melding til koordinerende enhet innen revisjonsfristen",
+    tags=frozenset({Tag.CORE}),
     parameters=("notice_days", "lookback_days"),
     applies_to=(
         "Pasienter som ønsker IP eller koordinator, og som ikke bare får tjenester fra spesialisthelsetjenesten."
     ),
-    satisfied_by="Melding til koordinerende enhet datert fra lookback_days før til notice_days etter vurderingen.",
-    due="Innen notice_days dager etter vurderingen (fristdagen teller med).",
+    satisfied_by=(
+        "Melding til koordinerende enhet datert fra {lookback_days} før til {notice_days} etter vurderingen."
+    ),
+    due="Innen {notice_days} etter vurderingen (fristdagen teller med).",
+    has_due_date=True,
 )
 
 
@@ -57,7 +66,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         pl.when(~applies)
         .then(
             pl.struct(
-                status=pl.lit("not_applicable"),
+                status=pl.lit(Status.NOT_APPLICABLE),
                 message=pl.lit(
                     "Ikke aktuelt: pasienten ønsker verken IP eller koordinator, eller får bare "
                     "tjenester fra spesialisthelsetjenesten."
@@ -69,7 +78,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(pl.col("on_time").list.len() > 0)
         .then(
             pl.struct(
-                status=pl.lit("pass"),
+                status=pl.lit(Status.PASS),
                 message=pl.format("Melding sendt innen fristen {}.", fmt_date("due_date")),
                 evidence=pl.col("on_time"),
                 due_date=pl.col("due_date"),
@@ -78,10 +87,10 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(pl.col("late_date").is_not_null())
         .then(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format(
-                    "Melding sendt {} dager etter vurdering (frist {}); fristen var {}.",
-                    pl.col("late_days"),
+                    "Melding sendt {} etter vurdering (frist {}); fristen var {}.",
+                    counted("late_days", "dag", "dager"),
                     pl.lit(days),
                     fmt_date("due_date"),
                 ),
@@ -92,7 +101,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(pl.lit(ctx.as_of) <= pl.col("due_date"))
         .then(
             pl.struct(
-                status=pl.lit("pending"),
+                status=pl.lit(Status.PENDING),
                 message=pl.format("Melding ikke sendt ennå; frist {}.", fmt_date("due_date")),
                 evidence=empty,
                 due_date=pl.col("due_date"),
@@ -100,7 +109,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         )
         .otherwise(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format("Melding til koordinerende enhet ikke sendt (frist {}).", fmt_date("due_date")),
                 evidence=empty,
                 due_date=pl.col("due_date"),

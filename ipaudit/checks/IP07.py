@@ -7,39 +7,51 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, evidence_ids, finish, fmt_date
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import OptionalTable, PhraseKind, RuleMeta, Severity, Status, Tag
 
 RULE = RuleMeta(
     id="IP07",
     title="Klageveiledning gitt",
     severity=Severity.ERROR,
-    basis=(
-        "Pasient- og brukerrettighetsloven § 7-2; Helseforetakets side om IP («Helse- og "
-        "omsorgspersonell skal gi veiledning om retten til å klage»); Helse Bergen-retningslinjen "
-        "pkt. 8; Statsforvalteren i Møre og Romsdal («Avgjørelse om IP og koordinator skal "
-        "opplyse om klageadgang»)"
+    statute="Pasient- og brukerrettighetsloven § 7-2",
+    guidance=(
+        "Helseforetakets side om IP («Helse- og omsorgspersonell skal gi veiledning om retten til å klage»); "
+        "Helse Bergen-retningslinjen pkt. 8; Statsforvalteren i Møre og Romsdal («Avgjørelse om IP og "
+        "koordinator skal opplyse om klageadgang»)"
     ),
-    tags=frozenset({"core"}),
+    legal_deadline="ingen lovfestet frist",
+    finding="Det er ikke dokumentert at pasienten har fått veiledning om retten til å klage",
+    tags=frozenset({Tag.CORE}),
+    branch_tags=(("b", frozenset({Tag.IP_RIGHT})),),
     parameters=("info_days", "plan_days", "coordinator_days", "lookback_days"),
-    limited_without=(("coordinators", "Gren (c) er slått av: uttrekket mangler tabellen coordinators."),),
+    phrases=((PhraseKind.KLAGEVEILEDNING, ()),),
+    limited_without=((OptionalTable.COORDINATORS, "Gren (c) er slått av: uttrekket mangler tabellen coordinators."),),
     applies_to=(
-        "Pasienter med negativt utfall: (a) fyller ikke vilkårene, (b) ønsker IP, men har ingen "
-        "plan etter plan_days dager, (c) ønsker koordinator, men har ingen etter coordinator_days dager."
+        "Pasienter med negativt utfall: (a) fyller ikke vilkårene, (b) ønsker IP og får bare tjenester fra "
+        "spesialisthelsetjenesten (helseforetaket har ansvaret for planen), men har ingen plan etter "
+        "{plan_days}, (c) ønsker koordinator, men har ingen etter {coordinator_days}."
     ),
     satisfied_by="Dokumentert klageveiledning datert fra vurderingen til revisjonsdatoen.",
-    due="Bare (a): innen info_days dager etter vurderingen. (b) og (c) er avvik straks.",
+    due="Bare (a): innen {info_days} etter vurderingen. (b) og (c) er ikke oppfylt straks.",
+    has_due_date=True,
 )
 
 
 def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     """Which negative outcomes apply, and whether complaint guidance is documented since the index date."""
-    guidance = evidence_ids(ctx.evidence, "KLAGEVEILEDNING", pl.col("doc_date") >= pl.col("index_date"))
+    guidance = evidence_ids(ctx.evidence, PhraseKind.KLAGEVEILEDNING, pl.col("doc_date") >= pl.col("index_date"))
     plans = ctx.documents.filter(pl.col("doc_type") == "IP_PLAN").select("patient_id").unique()
     coordinators = ctx.coordinators.select("patient_id").unique()
     as_of = pl.lit(ctx.as_of)
     frame = (
         ctx.cohort.select(
-            "patient_id", "index_date", "criteria_met", "wants_ip", "wants_coordinator", "ip_right_suspension"
+            "patient_id",
+            "index_date",
+            "criteria_met",
+            "wants_ip",
+            "wants_coordinator",
+            "services_from",
+            "branch_b_suspension",
         )
         .join(guidance, on="patient_id", how="left")
         .with_columns(
@@ -48,13 +60,16 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         )
     )
     branch_a = pl.col("criteria_met").eq(False).fill_null(False)
+    # Branch (b) only where the hospital owns the plan (services from the specialist health
+    # service alone); otherwise the municipality does, and the hospital extract cannot show it.
     branch_b_raw = (
         pl.col("wants_ip").fill_null(False)
+        & pl.col("services_from").eq("spesialist").fill_null(False)
         & ~pl.col("has_plan")
         & (as_of > pl.col("index_date") + pl.duration(days=params["plan_days"]))
     )
-    # Branch (b) carries the ip-right tag: off while the right to IP was suspended.
-    branch_b = branch_b_raw & pl.col("ip_right_suspension").is_null()
+    # Branch (b) carries the ip-right tag (RULE.branch_tags): off while the right to IP was suspended.
+    branch_b = branch_b_raw & pl.col("branch_b_suspension").is_null()
     branch_c = (
         pl.col("wants_coordinator").fill_null(False)
         & ~pl.col("has_coordinator")
@@ -79,8 +94,8 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         pl.when(~applies & pl.col("b_raw"))
         .then(
             pl.struct(
-                status=pl.lit("not_applicable"),
-                message=pl.col("ip_right_suspension"),
+                status=pl.lit(Status.NOT_APPLICABLE),
+                message=pl.col("branch_b_suspension"),
                 evidence=empty,
                 due_date=pl.lit(None, dtype=pl.Date),
             )
@@ -88,7 +103,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(~applies)
         .then(
             pl.struct(
-                status=pl.lit("not_applicable"),
+                status=pl.lit(Status.NOT_APPLICABLE),
                 message=pl.lit("Ikke aktuelt: ikke noe negativt utfall dokumentert."),
                 evidence=empty,
                 due_date=pl.lit(None, dtype=pl.Date),
@@ -97,7 +112,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(pl.col("ids").is_not_null())
         .then(
             pl.struct(
-                status=pl.lit("pass"),
+                status=pl.lit(Status.PASS),
                 message=pl.format("Klageveiledning dokumentert {} (utfall: {}).", fmt_date("first_date"), reasons),
                 evidence=pl.col("ids"),
                 due_date=pl.when(only_a).then(due_a).otherwise(None),
@@ -106,7 +121,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(only_a & (as_of <= due_a))
         .then(
             pl.struct(
-                status=pl.lit("pending"),
+                status=pl.lit(Status.PENDING),
                 message=pl.format(
                     "Klageveiledning ikke dokumentert ennå (utfall: {}); frist {}.",
                     reasons,
@@ -118,7 +133,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         )
         .otherwise(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format("Klageveiledning mangler (utfall: {}).", reasons),
                 evidence=empty,
                 due_date=pl.when(only_a).then(due_a).otherwise(None),

@@ -7,18 +7,25 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, finish, fmt_date
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import OptionalTable, RuleMeta, Severity, Status
 
 RULE = RuleMeta(
     id="IP08",
-    title="Koordinator i kommunen: første kontakt innen 14 dager",
+    title="Koordinator i kommunen: første kontakt innen {first_contact_days}",
     severity=Severity.WARNING,
-    basis="UNN-retningslinjen pkt. 4.4 d («normalt skje innen 2 uker etter oppnevning»)",
+    statute="",
+    guidance="UNN-retningslinjen pkt. 4.4 d («normalt skje innen 2 uker etter oppnevning»)",
+    legal_deadline="ingen lovfestet frist (UNN: normalt innen 2 uker)",
+    finding=(
+        "Det er ikke dokumentert at koordinator i kommunen tok første kontakt med pasienten innen "
+        "{first_contact_days}"
+    ),
     parameters=("first_contact_days", "lookback_days"),
-    requires=("coordinators",),
+    requires=(OptionalTable.COORDINATORS,),
     applies_to="Pasienter med koordinator i kommunen.",
-    satisfied_by="Hver koordinator i kommunen har første kontakt senest first_contact_days dager etter oppnevning.",
-    due="first_contact_days dager etter oppnevning; uten første kontakt venter regelen til fristen.",
+    satisfied_by="Hver koordinator i kommunen har første kontakt senest {first_contact_days} etter oppnevning.",
+    due="{first_contact_days} etter oppnevning; uten første kontakt venter regelen til fristen.",
+    has_due_date=True,
 )
 
 
@@ -50,12 +57,12 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
     frame = ctx.cohort.select("patient_id").join(per_patient, on="patient_id", how="left")
     status = (
         pl.when(pl.col("rank").is_null())
-        .then(pl.lit("not_applicable"))
+        .then(pl.lit(Status.NOT_APPLICABLE))
         .when(pl.col("rank") == 0)
-        .then(pl.lit("pass"))
+        .then(pl.lit(Status.PASS))
         .when(pl.col("rank") == 1)
-        .then(pl.lit("pending"))
-        .otherwise(pl.lit("fail"))
+        .then(pl.lit(Status.PENDING))
+        .otherwise(pl.lit(Status.FAIL))
     )
     message = (
         pl.when(pl.col("rank").is_null())

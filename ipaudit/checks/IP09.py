@@ -7,14 +7,18 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, finish, fmt_date
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import PhraseKind, RuleMeta, Severity, Status
 
 RULE = RuleMeta(
     id="IP09",
     title="Fastlege informert i epikrise",
     severity=Severity.WARNING,
-    basis="UNN-retningslinjen pkt. 5, siste avsnitt",
+    statute="",
+    guidance="UNN-retningslinjen pkt. 5, siste avsnitt",
+    legal_deadline="ingen frist",
+    finding="Epikrisen til fastlegen nevner ikke koordinator eller individuell plan",
     parameters=("lookback_days",),
+    phrases=((PhraseKind.EPIKRISE_MENTION, ("EPIKRISE",)),),
     applies_to=(
         "Pasienter med koordinator eller individuell plan som har fått en epikrise etter at "
         "koordinator/plan kom på plass."
@@ -38,7 +42,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .agg(pl.col("date").min().alias("since"))
     )
     mentions = (
-        ctx.evidence.filter(pl.col("kind") == "EPIKRISE_MENTION")
+        ctx.evidence.filter(pl.col("kind") == PhraseKind.EPIKRISE_MENTION)
         .select("document_id")
         .with_columns(pl.lit(True).alias("mentions"))
     )
@@ -60,7 +64,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         pl.when(pl.col("all").is_null())
         .then(
             pl.struct(
-                status=pl.lit("not_applicable"),
+                status=pl.lit(Status.NOT_APPLICABLE),
                 message=pl.lit("Ikke aktuelt: ingen epikrise etter at koordinator eller plan kom på plass."),
                 evidence=pl.lit([], dtype=pl.List(pl.String)),
             )
@@ -68,14 +72,14 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .when(pl.col("ok").list.len() > 0)
         .then(
             pl.struct(
-                status=pl.lit("pass"),
+                status=pl.lit(Status.PASS),
                 message=pl.lit("Epikrisen nevner koordinator eller individuell plan."),
                 evidence=pl.col("ok"),
             )
         )
         .otherwise(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format(
                     "Ingen epikrise etter {} nevner koordinator eller individuell plan.", fmt_date("since")
                 ),

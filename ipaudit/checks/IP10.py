@@ -7,21 +7,26 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, deadline_status, finish, fmt_date, has_real_name
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import OptionalTable, PhraseKind, RuleMeta, Severity, Status
 
 RULE = RuleMeta(
     id="IP10",
     title="Samtykke fornyet ved ny koordinator",
     severity=Severity.WARNING,
-    basis=(
+    statute="Pasient- og brukerrettighetsloven kap. 4",
+    guidance=(
         "UNN-retningslinjen pkt. 4.4 c og note 9 («Samtykke … må innhentes på nytt ved endringer i "
         "plangruppens sammensetning»)"
     ),
+    legal_deadline="ingen lovfestet frist",
+    finding="Det er ikke dokumentert nytt samtykke etter bytte av koordinator",
     parameters=("info_days", "lookback_days"),
-    requires=("coordinators",),
+    phrases=((PhraseKind.SAMTYKKE, ()),),
+    requires=(OptionalTable.COORDINATORS,),
     applies_to="Pasienter der sist oppnevnte koordinator har et annet navn enn en tidligere oppnevnt koordinator.",
     satisfied_by="Samtykke dokumentert samme dag som eller etter siste oppnevning.",
-    due="Innen info_days dager etter siste oppnevning.",
+    due="Innen {info_days} etter siste oppnevning.",
+    has_due_date=True,
 )
 
 
@@ -48,7 +53,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .unique()
     )
     renewed = (
-        ctx.evidence.filter(pl.col("kind") == "SAMTYKKE")
+        ctx.evidence.filter(pl.col("kind") == PhraseKind.SAMTYKKE)
         .join(changed, on="patient_id")
         .filter(pl.col("doc_date") >= pl.col("latest_date"))
         .sort("doc_date", "document_id")
@@ -62,17 +67,17 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         .with_columns((pl.col("latest_date") + pl.duration(days=params["info_days"])).alias("due_date"))
         .with_columns(
             pl.when(pl.col("latest_date").is_null())
-            .then(pl.lit("not_applicable"))
+            .then(pl.lit(Status.NOT_APPLICABLE))
             .otherwise(deadline_status(pl.col("ids").is_not_null(), pl.col("due_date"), ctx.as_of))
             .alias("status")
         )
     )
     message = (
-        pl.when(pl.col("status") == "not_applicable")
+        pl.when(pl.col("status") == Status.NOT_APPLICABLE)
         .then(pl.lit("Ikke aktuelt: ingen ny koordinator."))
-        .when(pl.col("status") == "pass")
+        .when(pl.col("status") == Status.PASS)
         .then(pl.format("Samtykke fornyet {}.", fmt_date("consent_date")))
-        .when(pl.col("status") == "pending")
+        .when(pl.col("status") == Status.PENDING)
         .then(
             pl.format(
                 "Ny koordinator oppnevnt {}; samtykke ikke fornyet ennå, frist {}.",
@@ -92,6 +97,6 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         frame.with_columns(
             message.alias("message"),
             pl.col("ids").fill_null([]).alias("evidence"),
-            pl.when(pl.col("status") == "not_applicable").then(None).otherwise(pl.col("due_date")).alias("due_date"),
+            pl.when(pl.col("status") != Status.NOT_APPLICABLE).then(pl.col("due_date")).alias("due_date"),
         )
     )

@@ -7,17 +7,20 @@ from collections.abc import Mapping
 import polars as pl
 
 from ipaudit.checks.base import CheckContext, finish
-from ipaudit.model import RuleMeta, Severity
+from ipaudit.model import RuleMeta, Severity, Status, Tag
 
 RULE = RuleMeta(
     id="IP11",
     title="Kun én individuell plan",
     severity=Severity.WARNING,
-    basis=(
+    statute="",
+    guidance=(
         "UNN-retningslinjen pkt. 6 («pasienten/brukeren kun skal ha EN individuell plan»); "
         "Statsforvalteren i Møre og Romsdal"
     ),
-    tags=frozenset({"ip-right"}),
+    legal_deadline="ingen frist",
+    finding="Det er dokumentert individuelle planer fra mer enn én enhet",
+    tags=frozenset({Tag.IP_RIGHT}),
     parameters=("lookback_days",),
     applies_to="Pasienter med individuell plan.",
     satisfied_by="Alle plandokumentene kommer fra én og samme enhet.",
@@ -40,16 +43,16 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
         pl.when(pl.col("ids").is_null())
         .then(
             pl.struct(
-                status=pl.lit("not_applicable"),
+                status=pl.lit(Status.NOT_APPLICABLE),
                 message=pl.lit("Ikke aktuelt: ingen individuell plan."),
                 evidence=pl.lit([], dtype=pl.List(pl.String)),
             )
         )
         .when(pl.col("units").list.len() <= 1)
-        .then(pl.struct(status=pl.lit("pass"), message=pl.lit("Én individuell plan."), evidence=pl.col("ids")))
+        .then(pl.struct(status=pl.lit(Status.PASS), message=pl.lit("Én individuell plan."), evidence=pl.col("ids")))
         .otherwise(
             pl.struct(
-                status=pl.lit("fail"),
+                status=pl.lit(Status.FAIL),
                 message=pl.format(
                     "Individuelle planer fra {} enheter: {}.",
                     pl.col("units").list.len(),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ipaudit.model import CHECK_RESULT_SCHEMA, Status
+from ipaudit.model import CHECK_RESULT_SCHEMA, PhraseKind, Status
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,21 @@ class CheckContext:
     cohort: pl.DataFrame
     """One row per cohort patient: patient_id, index_date, index_assessment_id, unit,
     window_start, criteria_met, wants_ip, wants_coordinator, services_from (documented
-    values), ip_right_suspension (the not_applicable message of the suspension with the
-    ``ip-right`` tag that covers index_date, else null)."""
+    values), birth_date, eighteenth_birthday (29 February → 1 March in a non-leap year),
+    under_18 (index_date before the 18th birthday; null when the birth date is unknown).
+    While a rule with ``branch_tags`` runs, also ``branch_<name>_suspension``: the
+    not_applicable message of the suspension with one of the branch's tags that covers
+    index_date, else null."""
     documents: pl.DataFrame
     """Signed documents of cohort patients dated in their window: patient_id, document_id,
     doc_date, doc_type, unit, consent_scope, index_date."""
     evidence: pl.DataFrame
     """Evidence rows: patient_id, kind, document_id, doc_date, doc_type, by ('type' or
-    'text'), consent_scope, index_date. Kinds: INFO_IP, SAMTYKKE, KLAGEVEILEDNING (by type or by
-    non-negated phrase) and EPIKRISE_MENTION (an EPIKRISE whose text mentions koordinator
-    or individuell plan, not negated). Only signed documents in the window."""
+    'text'), consent_scope, index_date. Kinds (``PhraseKind``): INFO_IP, SAMTYKKE,
+    KLAGEVEILEDNING (by type or by non-negated phrase), INFO_BARNEKOORDINATOR (by phrase) and
+    EPIKRISE_MENTION (an EPIKRISE whose text mentions koordinator or individuell plan, not
+    negated: the scope IP09 declares in ``RuleMeta.phrases``). Only signed documents in the
+    window."""
     coordinators: pl.DataFrame
     """The patients' coordinators: coordinator rows of cohort patients with appointed_date
     in the window. Empty (same columns) when the extract has no coordinators table."""
@@ -63,11 +68,17 @@ def deadline_status(satisfied: pl.Expr, due_date: pl.Expr, as_of: dt.date) -> pl
     """pass when satisfied; else pending while as_of <= due date (inclusive), then fail."""
     return (
         pl.when(satisfied)
-        .then(pl.lit(Status.PASS.value))
+        .then(pl.lit(Status.PASS))
         .when(pl.lit(as_of) <= due_date)
-        .then(pl.lit(Status.PENDING.value))
-        .otherwise(pl.lit(Status.FAIL.value))
+        .then(pl.lit(Status.PENDING))
+        .otherwise(pl.lit(Status.FAIL))
     )
+
+
+def counted(column: str | pl.Expr, one: str, many: str) -> pl.Expr:
+    """'1 enhet', '3 enheter': a count column with its noun in the right number."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    return pl.format("{} {}", expr, pl.when(expr == 1).then(pl.lit(one)).otherwise(pl.lit(many)))
 
 
 def fmt_date(column: str | pl.Expr) -> pl.Expr:
@@ -87,7 +98,7 @@ def has_real_name(name: pl.Expr) -> pl.Expr:
     return (name.is_not_null() & (letters >= 2) & ~cleaned.is_in(NAME_PLACEHOLDERS)).fill_null(False)
 
 
-def evidence_ids(evidence: pl.DataFrame, kind: str, where: pl.Expr | None = None) -> pl.DataFrame:
+def evidence_ids(evidence: pl.DataFrame, kind: PhraseKind, where: pl.Expr | None = None) -> pl.DataFrame:
     """patient_id → sorted list of document ids of one evidence kind (optionally filtered)."""
     frame = evidence.filter(pl.col("kind") == kind)
     if where is not None:
@@ -123,10 +134,10 @@ def every_coordinator_row(
     frame = ctx.cohort.select("patient_id").join(per_patient, on="patient_id", how="left")
     status = (
         pl.when(pl.col("rows").is_null())
-        .then(pl.lit(Status.NOT_APPLICABLE.value))
+        .then(pl.lit(Status.NOT_APPLICABLE))
         .when(pl.col("bad") == 0)
-        .then(pl.lit(Status.PASS.value))
-        .otherwise(pl.lit(Status.FAIL.value))
+        .then(pl.lit(Status.PASS))
+        .otherwise(pl.lit(Status.FAIL))
     )
     message = (
         pl.when(pl.col("rows").is_null())

@@ -28,7 +28,7 @@ def _in_order(frame: pl.DataFrame, column: str) -> list[str]:
 
 def _profile_table(frame: pl.DataFrame, profile: str) -> str:
     rules = _in_order(frame, "rule_id")
-    width = max(6, *(len(r) for r in rules))
+    width = max(5, *(len(r) for r in rules))  # "100,0" is the widest cell
     rates = {(run, rule): rate for run, rule, rate in frame.select("run_id", "rule_id", "compliance_rate").iter_rows()}
     runs = frame.group_by("run_id", "as_of", maintain_order=True).agg(pl.col("fail").sum().alias("fail")).iter_rows()
     header = f"{'Kjøring':>7}  {'Revisjonsdato':<13}  " + " ".join(f"{r:>{width}}" for r in rules) + "  Ikke oppfylt"

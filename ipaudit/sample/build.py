@@ -19,9 +19,13 @@ from ipaudit.sample import vocabulary as voc
 from ipaudit.sample.catalogue import REGISTRY, Ctx
 from ipaudit.sample.faults import bad_rows, merge
 from ipaudit.sample.render import Renderer
+from ipaudit.sample.spec import make_adult
 from ipaudit.sample.write import write_csv, write_plain_csv, write_xlsx
 
-RULE_ORDER = ("IP00", "IP01", "IP02", "IP03", "IP04", "IP05", "IP06", "IP07", "IP08", "IP09", "IP10", "IP11", "HB01")
+RULE_ORDER = (
+    "IP00", "IP01", "IP02", "IP03", "IP04", "IP05", "IP06", "IP07", "IP08", "IP09", "IP10", "IP11", "IP12", "IP13",
+    "HB01",
+)
 #: Scenarios around the 2020 suspension need an as_of this late (else they are replaced).
 LATEST_2020_INDEX = dt.date(2020, 5, 27)
 
@@ -56,7 +60,11 @@ class SampleSummary:
 
 def _kinds(rng: random.Random, patients: int, as_of: dt.date) -> list[str]:
     late_enough = (as_of - LATEST_2020_INDEX).days > 180
-    names = sorted(n for n, s in REGISTRY.items() if late_enough or not s.needs_2020)
+    names = sorted(
+        n
+        for n, s in REGISTRY.items()
+        if (late_enough or not s.needs_2020) and (s.needs_as_of is None or as_of >= s.needs_as_of)
+    )
     weights = [REGISTRY[n].weight for n in names]
     if patients <= len(names):  # too few to show every scenario: a few of them
         return rng.sample(names, patients)
@@ -90,6 +98,8 @@ def generate(
     for patient_id, kind in zip(ids, kinds, strict=True):
         spec = REGISTRY[kind].build(ctx)
         spec.kind = kind
+        if "IP01" in spec.expect and spec.barnekoordinator:
+            make_adult(rng, spec)  # a child's barnekoordinator note is INFO_IP evidence too
         renderer.patient(patient_id, spec)
         in_cohort = any(a.need == "ja" and a.day <= spec.span for a in spec.assessments)
         index_dates.append((patient_id, kind, spec.index.isoformat() if in_cohort else ""))

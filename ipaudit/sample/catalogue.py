@@ -51,6 +51,12 @@ class Ctx:
         """An index date inside the suspension of the right to IP."""
         return SUSPENSION[0] + dt.timedelta(days=self.rng.randint(0, 60))
 
+    def since(self, first: dt.date, low: int, high: int) -> dt.date:
+        """An index date low..high days before as_of, but not before ``first``."""
+        latest = self.as_of - dt.timedelta(days=low)
+        earliest = max(first, self.as_of - dt.timedelta(days=high))
+        return earliest + dt.timedelta(days=self.rng.randint(0, max((latest - earliest).days, 0)))
+
     def base(self, index: dt.date, **options: object) -> PatientSpec:
         """A compliant cohort patient with this index date."""
         return compliant(self.rng, "", index, self.as_of, **options)  # type: ignore[arg-type]
@@ -65,16 +71,20 @@ class Scenario:
     build: Callable[[Ctx], PatientSpec]
     needs_2020: bool = False
     """Uses index dates around the 2020 suspension (needs as_of well after it)."""
+    needs_as_of: dt.date | None = None
+    """The earliest as_of the scenario can be built for (else it is left out)."""
 
 
 REGISTRY: dict[str, Scenario] = {}
 
 
-def scenario(weight: float, needs_2020: bool = False) -> Callable[..., Callable[[Ctx], PatientSpec]]:
+def scenario(
+    weight: float, needs_2020: bool = False, needs_as_of: dt.date | None = None
+) -> Callable[..., Callable[[Ctx], PatientSpec]]:
     """Register a builder under its function name."""
 
     def register(build: Callable[[Ctx], PatientSpec]) -> Callable[[Ctx], PatientSpec]:
-        REGISTRY[build.__name__] = Scenario(build.__name__, weight, build, needs_2020)
+        REGISTRY[build.__name__] = Scenario(build.__name__, weight, build, needs_2020, needs_as_of)
         return build
 
     return register

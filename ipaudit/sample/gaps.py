@@ -18,7 +18,17 @@ from ipaudit.sample.catalogue import (
     second_coordinator,
     style,
 )
-from ipaudit.sample.spec import Assessment, Coordinator, Doc, PatientSpec, coordinator, person, phone
+from ipaudit.sample.spec import (
+    BARNEKOORDINATOR_FROM,
+    Assessment,
+    Coordinator,
+    Doc,
+    PatientSpec,
+    child_born,
+    coordinator,
+    person,
+    phone,
+)
 
 
 # ---------------------------------------------------------------- IP01
@@ -280,8 +290,9 @@ def ip07a_pending(c: Ctx) -> PatientSpec:
 
 @scenario(1.5)
 def ip07b_no_plan(c: Ctx) -> PatientSpec:
-    s = c.base(c.old(), wants_ip=True, plan=False)
-    s.expect = {"IP07": "fail"}
+    # Only where the hospital owns the plan (v2); the missing plan is an IP12 gap too.
+    s = c.base(c.old(), wants_ip=True, services="spesialist", plan=False)
+    s.expect = {"IP07": "fail", "IP12": "fail"}
     return s
 
 
@@ -360,4 +371,58 @@ def ip11_plans_from_two_units(c: Ctx) -> PatientSpec:
     other = c.rng.choice([u for u in voc.UNITS if u != unit])
     s.plans.append((min(day + c.rng.randint(10, 200), s.span), other))
     s.expect = {"IP11": "fail"}
+    return s
+
+
+# ---------------------------------------------------------------- IP12
+@scenario(1)
+def ip12_no_plan_klage_given(c: Ctx) -> PatientSpec:
+    s = c.base(c.old(), wants_ip=True, services="spesialist", plan=False)
+    s.klage = [(c.rng.randint(0, s.span), "avslag")]
+    s.expect = {"IP12": "fail"}
+    return s
+
+
+@scenario(0.7)
+def ip12_pending(c: Ctx) -> PatientSpec:
+    s = c.base(c.recent(0, 90), wants_ip=True, services="spesialist", plan=False)
+    s.expect = {"IP12": "pending"}
+    return s
+
+
+@scenario(0.5)
+def ip12_only_draft_plan(c: Ctx) -> PatientSpec:
+    s = c.base(c.old(), wants_ip=True, services="spesialist", plan=False)
+    s.docs.append(Doc(c.rng.randint(15, 85), "IP_PLAN", c.rng.choice(voc.PLAN_TEXTS), signed=False))
+    s.klage = [(c.rng.randint(0, s.span), "avslag")]
+    s.expect = {"IP12": "fail"}
+    return s
+
+
+# ---------------------------------------------------------------- IP13
+def _child(c: Ctx, index: dt.date) -> PatientSpec:
+    s = c.base(index)
+    s.born, s.birth_known, s.barnekoordinator = child_born(c.rng, index), True, []
+    return s
+
+
+@scenario(1.5, needs_as_of=BARNEKOORDINATOR_FROM + dt.timedelta(days=30))
+def ip13_child_not_informed(c: Ctx) -> PatientSpec:
+    s = _child(c, c.since(BARNEKOORDINATOR_FROM, 15, 1500))
+    s.expect = {"IP13": "fail"}
+    return s
+
+
+@scenario(0.5, needs_as_of=BARNEKOORDINATOR_FROM + dt.timedelta(days=30))
+def ip13_child_only_negated(c: Ctx) -> PatientSpec:
+    s = _child(c, c.since(BARNEKOORDINATOR_FROM, 15, 1500))
+    s.docs.append(Doc(c.rng.randint(0, 14), "JOURNALNOTAT", "Foreldrene er ikke informert om barnekoordinator ennå."))
+    s.expect = {"IP13": "fail"}
+    return s
+
+
+@scenario(0.5, needs_as_of=BARNEKOORDINATOR_FROM + dt.timedelta(days=30))
+def ip13_pending(c: Ctx) -> PatientSpec:
+    s = _child(c, c.since(BARNEKOORDINATOR_FROM, 0, 14))
+    s.expect = {"IP13": "pending"}
     return s

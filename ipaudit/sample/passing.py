@@ -21,7 +21,7 @@ from ipaudit.sample.catalogue import (
     second_coordinator,
     style,
 )
-from ipaudit.sample.spec import Assessment, PatientSpec
+from ipaudit.sample.spec import BARNEKOORDINATOR_FROM, Assessment, PatientSpec, adult_born, child_born
 
 
 # ---------------------------------------------------------------- compliant and passing edges
@@ -120,10 +120,51 @@ def ip07a_klage_bokmal(c: Ctx) -> PatientSpec:
     return s
 
 
+@scenario(1)
+def ip07b_municipality_owns_the_plan(c: Ctx) -> PatientSpec:
+    # v2: services from both levels (or the municipality): the hospital extract cannot show the plan.
+    return c.base(c.old(), wants_ip=True, services=c.rng.choice(NOT_SPECIALIST), plan=False)
+
+
 @scenario(0.5)
-def ip07b_no_plan_with_klage(c: Ctx) -> PatientSpec:
-    s = c.base(c.old(), wants_ip=True, plan=False)
-    s.klage = [(c.rng.randint(0, s.span), "avslag")]
+def ip12_plan_after_the_due_date(c: Ctx) -> PatientSpec:
+    s = c.base(c.old(), wants_ip=True, services="spesialist", plan=False)
+    s.plans = [(c.rng.randint(91, s.span), s.unit)]
+    return s
+
+
+@scenario(0.5, needs_as_of=BARNEKOORDINATOR_FROM + dt.timedelta(days=90))
+def ip13_child_informed_late(c: Ctx) -> PatientSpec:
+    index = c.since(BARNEKOORDINATOR_FROM, 60, 1500)
+    s = c.base(index)
+    s.born, s.birth_known = child_born(c.rng, index), True
+    s.barnekoordinator = [c.rng.randint(15, 40)]
+    return s
+
+
+@scenario(0.5, needs_as_of=BARNEKOORDINATOR_FROM + dt.timedelta(days=30))
+def ip13_child_before_in_force(c: Ctx) -> PatientSpec:
+    index = BARNEKOORDINATOR_FROM - dt.timedelta(days=c.rng.randint(1, 700))
+    while SUSPENSION[0] <= index <= SUSPENSION[1]:
+        index -= dt.timedelta(days=70)
+    s = c.base(index)
+    s.born, s.birth_known, s.barnekoordinator = child_born(c.rng, index), True, []
+    return s
+
+
+@scenario(0.5)
+def ip13_eighteenth_birthday_on_index(c: Ctx) -> PatientSpec:
+    s = c.base(c.old())
+    born = s.index.replace(year=s.index.year - 18) if (s.index.month, s.index.day) != (2, 29) else None
+    s.born = born or adult_born(c.rng, s.index)
+    s.birth_known, s.barnekoordinator = True, []
+    return s
+
+
+@scenario(0.3)
+def ip13_child_birth_date_unknown(c: Ctx) -> PatientSpec:
+    s = c.base(c.old())
+    s.born, s.birth_known, s.barnekoordinator = child_born(c.rng, s.index), False, []
     return s
 
 
@@ -214,6 +255,6 @@ def suspended_no_coordinator(c: Ctx) -> PatientSpec:
 @scenario(0.5, needs_2020=True)
 def ip07b_day_before_or_after_suspension(c: Ctx) -> PatientSpec:
     day = c.rng.choice((SUSPENSION[0] - dt.timedelta(days=1), SUSPENSION[1] + dt.timedelta(days=1)))
-    s = c.base(day, wants_ip=True, plan=False)
-    s.expect = {"IP07": "fail"}
+    s = c.base(day, wants_ip=True, services="spesialist", plan=False)
+    s.expect = {"IP07": "fail", "IP12": "fail"}
     return s

@@ -76,13 +76,17 @@ class Renderer:
         rng, rows = self.rng, self.rows
         for rule, status in spec.expect.items():
             self.truth.append((rule, patient_id, status))
-        born = spec.index - dt.timedelta(days=rng.randint(3 * 365, 90 * 365))
+        if spec.born is None:
+            born = spec.index - dt.timedelta(days=rng.randint(3 * 365, 90 * 365))
+            known = rng.random() < 0.95
+        else:
+            born, known = spec.born, spec.birth_known
         national_id = f"{born.day:02d}{born.month:02d}{born.year % 100:02d}{rng.randrange(10**5):05d}"
         patient_row = len(rows["patients"])
         rows["patients"].append(
             [
                 patient_id,
-                born if rng.random() < 0.95 else None,
+                born if known else None,
                 rng.choice(voc.MUNICIPALITIES) if rng.random() < 0.95 else None,
                 national_id,
                 rng.choice(("K", "M")),
@@ -159,6 +163,8 @@ class Renderer:
                 docs.append(Doc(day, "SAMTYKKE", rng.choice(bank), scope=scope))
             else:
                 docs.append(Doc(day, "JOURNALNOTAT", self._note(rng.choice(voc.CONSENT_TEXTS[style]))))
+        told = voc.BARNEKOORDINATOR_TEXTS
+        docs += [Doc(day, "JOURNALNOTAT", self._note(rng.choice(told))) for day in spec.barnekoordinator]
         docs += [Doc(day, "MELDING_KE", rng.choice(voc.NOTICE_TEXTS)) for day in spec.notices]
         docs += [Doc(day, "IP_PLAN", rng.choice(voc.PLAN_TEXTS), unit=unit) for day, unit in spec.plans]
         for day, style in spec.klage:

@@ -92,8 +92,47 @@ class PatientSpec:
     docs: list[Doc] = field(default_factory=list)
     """Further documents (drafts, negated notes, fillers)."""
     episodes: list[Episode] = field(default_factory=list)
+    born: dt.date | None = None
+    """Birth date (None: the renderer draws one). ``compliant`` makes ~15 % children."""
+    birth_known: bool = True
+    """False: the extract leaves the birth date blank."""
+    barnekoordinator: list[int] = field(default_factory=list)
+    """Days of journal notes documenting information about barnekoordinator (IP13)."""
     expect: dict[str, str] = field(default_factory=dict)
     """rule_id -> 'fail' | 'pending': what the audit must report for this patient."""
+
+
+#: IP13 applies to index dates from this day (spec/rules.md).
+BARNEKOORDINATOR_FROM = dt.date(2022, 8, 1)
+CHILD_SHARE = 0.15
+
+
+def eighteenth_birthday(born: dt.date) -> dt.date:
+    """The 18th birthday; 29 February in a non-leap year falls on 1 March."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
+def is_child(spec: PatientSpec) -> bool:
+    """Under 18 on the index date, with the birth date in the extract."""
+    return spec.born is not None and spec.birth_known and spec.index < eighteenth_birthday(spec.born)
+
+
+def child_born(rng: random.Random, index: dt.date) -> dt.date:
+    """A birth date that makes the patient 0–17 years old on ``index``."""
+    return index - dt.timedelta(days=rng.randint(30, 18 * 365 - 10))
+
+
+def adult_born(rng: random.Random, index: dt.date) -> dt.date:
+    """A birth date that makes the patient 18–90 years old on ``index``."""
+    return index - dt.timedelta(days=rng.randint(18 * 366 + 5, 90 * 365))
+
+
+def make_adult(rng: random.Random, spec: PatientSpec) -> None:
+    """An adult with no barnekoordinator note (for gaps a child's note would mask)."""
+    spec.born, spec.barnekoordinator = adult_born(rng, spec.index), []
 
 
 def person(rng: random.Random) -> str:
@@ -186,7 +225,8 @@ def compliant(
         if extras and rng.random() < 0.1 and clip(day) + 100 < span:  # ended: still counts
             coord.ended = clip(day) + rng.randint(100, span - clip(day))
         spec.coordinators.append(coord)
-    want_plan = bool(wants_ip) and (span > 90 or rng.random() < 0.3)
+    # Where the hospital owns the plan (services only from spesialist) it is started in time (IP12).
+    want_plan = bool(wants_ip) and (span > 90 or services == "spesialist" or rng.random() < 0.3)
     if want_plan if plan is ANY else plan:
         spec.plans.append((clip(rng.randint(15, 85)), unit))
     if criteria is False:
@@ -194,6 +234,11 @@ def compliant(
     for _ in range(rng.randint(1, 4)):
         kind_ = rng.choice(("JOURNALNOTAT", "JOURNALNOTAT", "OTHER"))
         spec.docs.append(Doc(rng.randint(-400, span + 90), kind_, rng.choice(voc.FILLER)))
+    r = rng.random()
+    spec.born = child_born(rng, index) if r < CHILD_SHARE else adult_born(rng, index)
+    spec.birth_known = rng.random() >= 0.04
+    if is_child(spec) and index >= BARNEKOORDINATOR_FROM:
+        spec.barnekoordinator.append(clip(rng.randint(0, 14)))
     start = rng.randint(-20, 0)
     if start <= span:
         care = rng.choice(("døgn", "dag", "poliklinisk", "ambulant", None))

@@ -247,6 +247,13 @@ INFO_TEXTS: dict[str, tuple[str, ...]] = {
         "Har gitt informasjon om koordinator til pasienten og foreldra.",
     ),
 }
+#: Notes documenting information about barnekoordinator (IP13); they are INFO_IP evidence too.
+BARNEKOORDINATOR_TEXTS = (
+    "Foreldrene er informert om barnekoordinator.",
+    "Mor og far er orientert om retten til barnekoordinator.",
+    "Foreldra er informert om retten til ein barnekoordinator.",
+    "Informasjon om barnekoordinator gitt til foreldrene.",
+)
 INFO_NEGATED = (
     "Pasienten er ikke informert om IP.",
     "Pasienten ble ikke i løpet av oppholdet informert om IP.",
