@@ -59,6 +59,40 @@ def test_filters_and_frozen_header(tmp_path: Path) -> None:
     assert wb["Funn"].auto_filter.ref == f"A1:N{1 + _non_pass(result)}"
 
 
+def test_every_sheet_prints_on_a4_landscape_fitted_to_width_with_the_header_repeated(tmp_path: Path) -> None:
+    wb = _open(_write(make_result(40), tmp_path))
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), ws.title  # 9: A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert ws.oddFooter.center.text == "&A – side &P av &N"
+        if ws.title != "Sammendrag":
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_long_text_wraps_in_a_row_tall_enough_and_every_cell_sits_at_the_top(tmp_path: Path) -> None:
+    result = make_result(40)
+    wb = _open(_write(result, tmp_path))
+    funn = wb["Funn"]
+    melding = FUNN_HEADER.index("Melding") + 1
+    width = funn.column_dimensions["F"].width
+    rows = list(funn.iter_rows(min_row=2))
+    assert rows
+    for row in rows:
+        message = row[melding - 1]
+        assert message.alignment.wrap_text, message.coordinate
+        assert all(c.alignment.vertical == "top" for c in row if c.value is not None)
+        lines = -(-len(str(message.value or "")) // int(width * xlsx_rows.CHARS_PER_WIDTH))
+        height = funn.row_dimensions[message.row].height
+        if lines > 1:
+            assert height is not None and height >= lines * xlsx_rows.LINE_HEIGHT, (message.value, height)
+    assert not funn.cell(2, FUNN_HEADER.index("Pasient") + 1).alignment.wrap_text  # ids stay on one line
+    for name, column in (("Ikke aktuelt", "Hvorfor ikke aktuelt"), ("Avviste rader", "Årsak")):
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        assert ws.cell(2, header.index(column) + 1).alignment.wrap_text, name
+
+
 def test_dates_are_excel_dates(tmp_path: Path) -> None:
     result = make_result(40)
     ws = _open(_write(result, tmp_path))["Funn"]

@@ -6,7 +6,9 @@ basis, per-rule summary, waivers), *Funn* (fail, pending and waived results; con
 *Ikke aktuelt* (the not-applicable results and why, kept out of Funn), *Enheter* (per
 unit and rule), *Regler* (the catalogue with legal basis) and *Avviste rader* (rejected
 input rows). Data sheets have a bold, frozen header repeated on printed pages and an
-autofilter; dates are real Excel dates shown dd.mm.yyyy.
+autofilter; dates are real Excel dates shown dd.mm.yyyy. Every sheet prints on A4
+landscape fitted to the page width (``print_setup``); long text (a finding's *Melding*, a
+rule's title, a unit) wraps in its column and the row is made tall enough for it.
 
 With ``--history`` Sammendrag says what changed since the previous run, Funn gains the
 columns *Endring* (Ny / Fortsatt) and *Funn-id*, and two sheets follow Funn: *Løst* (the
@@ -32,6 +34,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipaudit.headline import describe, headline, waiver_note, waivers_raise_rates
@@ -39,7 +42,7 @@ from ipaudit.history import Comparison
 from ipaudit.model import STATUS_LABELS, AuditResult, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView
-from ipaudit.report.xlsx_rows import Column, FastRowsWorkbook, clean_text, values_frame
+from ipaudit.report.xlsx_rows import LINE_HEIGHT, Column, FastRowsWorkbook, clean_text, values_frame
 from ipaudit.waivers import UNUSED_REASONS, run_warnings
 
 FILENAME = "ipaudit-report.xlsx"
@@ -48,8 +51,6 @@ MAX_SHEET_ROWS = 1_048_576
 DATE_FORMAT = "dd.mm.yyyy"
 PERCENT_FORMAT = "0.0 %"
 DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
-#: Height of one line of 11 pt Calibri, in points.
-_LINE_HEIGHT = 15
 
 _FONT = "Calibri"
 BOLD = Font(name=_FONT, size=11, bold=True)
@@ -85,6 +86,19 @@ def cell(ws: WriteOnlyWorksheet | Worksheet, value: Any, *, font: Font | None = 
     return made
 
 
+def print_setup(ws: WriteOnlyWorksheet | Worksheet) -> None:
+    """Print ``ws`` on A4 landscape, all columns fitted to the page width (as many pages down
+    as it takes), narrow margins, and a footer with the sheet's name and "side 1 av 3".
+    A data sheet also repeats its header row (``_data_sheet``). Also used by ``ipaudit select``."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
+    ws.oddFooter.center.text = "&A – side &P av &N"
+
+
 class _Sheet:
     """A small write-only sheet that sizes each row to its wrapped text.
 
@@ -98,11 +112,7 @@ class _Sheet:
         self.rows = 0
         for n, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(n)].width = width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        print_setup(ws)
 
     def cell(self, value: Any, **style: Any) -> Cell:
         return cell(self.ws, value, **style)
@@ -116,7 +126,7 @@ class _Sheet:
                 lines = max(lines, sum(math.ceil(max(len(part), 1) / per_line)
                                        for part in str(cell.value).split("\n")))
         if lines > 1:
-            self.ws.row_dimensions[self.rows].height = lines * _LINE_HEIGHT
+            self.ws.row_dimensions[self.rows].height = lines * LINE_HEIGHT
         self.ws.append(list(cells))
 
     def header(self, titles: Sequence[str]) -> None:
@@ -155,26 +165,26 @@ def _split_sheets(book: FastRowsWorkbook, base_title: str, columns: Sequence[Col
 def _findings_columns(result: AuditResult) -> list[Column]:
     titles = common.rule_titles(result)
     with_history = "change" in result.results.columns
-    change = [Column("Endring", common.label_expr("change", common.CHANGE_SHORT_LABELS), "text", 10)]
+    change = [Column("Endring", common.label_expr("change", common.CHANGE_SHORT_LABELS), "text", 9)]
     return [
-        Column("Regel", pl.col("rule_id"), "text", 8),
-        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 34),
+        Column("Regel", pl.col("rule_id"), "text", 7),
+        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 24, wrap=True),
         Column("Pasient", pl.col("patient_id"), "text", 14),
-        Column("Status", common.label_expr("status", STATUS_LABELS), "text", 17),
+        Column("Status", common.label_expr("status", STATUS_LABELS), "text", 11, wrap=True),
         *(change if with_history else []),
         # Only a breach carries a severity, so filtering Funn on a severity gives breaches only.
         Column("Alvorlighet", pl.when(pl.col("status") == Status.FAIL.value)
-               .then(common.label_expr("severity", common.SEVERITY_LABELS)), "text", 18),
-        Column("Melding", pl.col("message"), "text", 60),
-        Column("Dokumentasjon", pl.col("evidence").list.join(", "), "text", 22),
+               .then(common.label_expr("severity", common.SEVERITY_LABELS)), "text", 11, wrap=True),
+        Column("Melding", pl.col("message"), "text", 50, wrap=True),
+        Column("Dokumentasjon", pl.col("evidence").list.join(", "), "text", 16, wrap=True),
         Column("Frist", pl.col("due_date"), "date", 11),
         Column("Indeksdato", pl.col("index_date"), "date", 11),
-        Column("Enhet", pl.col("unit"), "text", 34),
+        Column("Enhet", pl.col("unit"), "text", 20, wrap=True),
         Column("Opprinnelig status", common.label_expr("original_status", STATUS_LABELS),
-               "text", 17),
-        Column("Unntaksgrunn", pl.col("waiver_reason"), "text", 34),
-        Column("Godkjent av", pl.col("waiver_approved_by"), "text", 24),
-        Column("Unntak utløper", pl.col("waiver_expires"), "date", 12),
+               "text", 11, wrap=True),
+        Column("Unntaksgrunn", pl.col("waiver_reason"), "text", 24, wrap=True),
+        Column("Godkjent av", pl.col("waiver_approved_by"), "text", 14, wrap=True),
+        Column("Unntak utløper", pl.col("waiver_expires"), "date", 11),
         *([Column("Funn-id", pl.col("finding_id"), "text", 26)] if "finding_id" in result.results.columns else []),
     ]
 
@@ -182,12 +192,12 @@ def _findings_columns(result: AuditResult) -> list[Column]:
 def _not_applicable_columns(result: AuditResult) -> list[Column]:
     titles = common.rule_titles(result)
     return [
-        Column("Regel", pl.col("rule_id"), "text", 8),
-        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 34),
+        Column("Regel", pl.col("rule_id"), "text", 7),
+        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 28, wrap=True),
         Column("Pasient", pl.col("patient_id"), "text", 14),
-        Column("Hvorfor ikke aktuelt", pl.col("message"), "text", 70),
+        Column("Hvorfor ikke aktuelt", pl.col("message"), "text", 70, wrap=True),
         Column("Indeksdato", pl.col("index_date"), "date", 11),
-        Column("Enhet", pl.col("unit"), "text", 34),
+        Column("Enhet", pl.col("unit"), "text", 28, wrap=True),
     ]
 
 
@@ -196,11 +206,11 @@ def _resolved_columns(result: AuditResult) -> list[Column]:
     return [
         Column("Type", common.label_expr("kind", common.GONE_LABELS), "text", 10),
         Column("Regel", pl.col("rule_id"), "text", 8),
-        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 34),
+        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 28, wrap=True),
         Column("Pasient", pl.col("patient_id"), "text", 14),
-        Column("Alvorlighet", common.label_expr("severity", common.SEVERITY_LABELS), "text", 18),
-        Column("Status nå", common.current_status_expr(), "text", 26),
-        Column("Melding ved forrige kjøring", pl.col("previous_message"), "text", 60),
+        Column("Alvorlighet", common.label_expr("severity", common.SEVERITY_LABELS), "text", 12, wrap=True),
+        Column("Status nå", common.current_status_expr(), "text", 20, wrap=True),
+        Column("Melding ved forrige kjøring", pl.col("previous_message"), "text", 60, wrap=True),
         Column("Funn-id", pl.col("finding_id"), "text", 26),
     ]
 
@@ -214,9 +224,9 @@ def _units_columns(result: AuditResult, units: pl.DataFrame) -> list[Column]:
     ]
     rate = pl.col("compliance_rate") if "compliance_rate" in units.columns else pl.lit(None)
     return [
-        Column("Enhet", pl.col("unit").fill_null("(enhet ikke oppgitt)"), "text", 34),
-        Column("Regel", pl.col("rule_id"), "text", 8),
-        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 34),
+        Column("Enhet", pl.col("unit").fill_null("(enhet ikke oppgitt)"), "text", 30, wrap=True),
+        Column("Regel", pl.col("rule_id"), "text", 7),
+        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 30, wrap=True),
         *counts,
         Column("Etterlevelse", rate.cast(pl.Float64), "pct", 12),
     ]
@@ -226,7 +236,7 @@ _REJECTED_COLUMNS = [
     Column("Tabell", pl.col("table"), "text", 16),
     Column("Rad", pl.col("row"), "int", 8),
     Column("Kolonne", pl.col("column"), "text", 20),
-    Column("Årsak", pl.col("reason"), "text", 80),
+    Column("Årsak", pl.col("reason"), "text", 80, wrap=True),
 ]
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -35,6 +36,13 @@ MAX_CELL_CHARS = 32_767
 #: Characters XML 1.0 (and so Excel) cannot hold; removed from text.
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ILLEGAL_POLARS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
+#: Height of one line of 11 pt Calibri, in points.
+LINE_HEIGHT = 15
+#: Characters of ordinary text that fit in one unit of column width (Calibri 11 is narrower
+#: than the digit Excel measures widths in; a little under what fits, as words wrap whole).
+CHARS_PER_WIDTH = 1.15
+#: Excel's tallest row is 409 points: at most this many lines are made room for.
+MAX_ROW_LINES = 27
 #: Days from Excel's epoch (1899-12-30) to 1970-01-01.
 _EXCEL_EPOCH_OFFSET = 25_569
 
@@ -49,6 +57,8 @@ class Column:
     kind: str
     """'text', 'date', 'int' or 'pct'."""
     width: float
+    wrap: bool = False
+    """Text wraps within the column (the row is made tall enough); else it stays on one line."""
 
 
 def _xml_text(expr: pl.Expr) -> pl.Expr:
@@ -65,10 +75,10 @@ def _xml_text(expr: pl.Expr) -> pl.Expr:
 
 
 def _xml_cell(letter: str, kind: str, value: pl.Expr, row: pl.Expr,
-              styles: dict[str, int]) -> pl.Expr:
+              styles: dict[str, int], style: str = "text") -> pl.Expr:
     """The ``<c>`` element of one column for every row; nothing for a null value."""
     if kind == "text":
-        body = [pl.lit('" t="inlineStr"><is><t xml:space="preserve">'), _xml_text(value),
+        body = [pl.lit(f'" s="{styles[style]}" t="inlineStr"><is><t xml:space="preserve">'), _xml_text(value),
                 pl.lit("</t></is></c>")]
         present = value.is_not_null() & (value.cast(pl.String) != "")
     elif kind == "date":
@@ -79,7 +89,7 @@ def _xml_cell(letter: str, kind: str, value: pl.Expr, row: pl.Expr,
         body = [pl.lit(f'" s="{styles["pct"]}"><v>'), value.cast(pl.String), pl.lit("</v></c>")]
         present = value.is_not_null() & value.is_finite()
     else:
-        body = [pl.lit('"><v>'), value.cast(pl.String), pl.lit("</v></c>")]
+        body = [pl.lit(f'" s="{styles["int"]}"><v>'), value.cast(pl.String), pl.lit("</v></c>")]
         present = value.is_not_null()
     xml = pl.concat_str([pl.lit(f'<c r="{letter}'), row, *body])
     return pl.when(present).then(xml).otherwise(pl.lit(""))
@@ -90,11 +100,33 @@ def rows_xml(frame: pl.DataFrame, columns: Sequence[Column], first_row: int,
     """``<row>`` elements for ``frame``, whose columns c0, c1, … hold the values."""
     row = pl.int_range(first_row, first_row + pl.len()).cast(pl.String)
     cells = [
-        _xml_cell(get_column_letter(n + 1), col.kind, pl.col(f"c{n}"), row, styles)
+        _xml_cell(get_column_letter(n + 1), col.kind, pl.col(f"c{n}"), row, styles,
+                  "wrap" if col.wrap else "text")
         for n, col in enumerate(columns)
     ]
-    xml = pl.concat_str([pl.lit('<row r="'), row, pl.lit('">'), *cells, pl.lit("</row>")])
+    xml = pl.concat_str([pl.lit('<row r="'), row, pl.lit('"'), _row_height(columns), pl.lit(">"), *cells,
+                         pl.lit("</row>")])
     return frame.select(xml.str.join("")).item().encode()
+
+
+def _row_height(columns: Sequence[Column]) -> pl.Expr:
+    """`` ht="…" customHeight="1"`` for a row whose wrapped text needs more than one line, else "".
+
+    Neither Excel nor LibreOffice reliably fits a row to wrapped text in a file it did not
+    write, so the lines are estimated: characters over what fits in the column's width,
+    plus one per line break (a little generous, so nothing is cut off in print).
+    """
+    wrapped = [
+        ((pl.col(f"c{n}").cast(pl.String).str.len_chars() / max(1.0, col.width * CHARS_PER_WIDTH)).ceil()
+         + pl.col(f"c{n}").cast(pl.String).str.count_matches("\n", literal=True)).fill_null(1)
+        for n, col in enumerate(columns) if col.wrap and col.kind == "text"
+    ]
+    if not wrapped:
+        return pl.lit("")
+    lines = pl.max_horizontal(*wrapped).clip(1, MAX_ROW_LINES).cast(pl.Int64)
+    return (pl.when(lines > 1)
+            .then(pl.concat_str([pl.lit(' ht="'), (lines * LINE_HEIGHT).cast(pl.String), pl.lit('" customHeight="1"')]))
+            .otherwise(pl.lit("")))
 
 
 @dataclass(frozen=True)
@@ -111,15 +143,22 @@ class FastRowsWorkbook:
         self.wb = Workbook(write_only=True)
         self._splices: list[_Splice] = []
         probe = self.wb.create_sheet("_probe")
-        self.styles = {"date": self._style(probe, date_format),
-                       "pct": self._style(probe, percent_format)}
+        top = Alignment(vertical="top", horizontal="left")
+        # Every cell aligns to the top, so a row made tall by wrapped text still reads across.
+        self.styles = {"date": self._style(probe, top, date_format),
+                       "pct": self._style(probe, Alignment(vertical="top"), percent_format),
+                       "int": self._style(probe, Alignment(vertical="top")),
+                       "text": self._style(probe, top),
+                       "wrap": self._style(probe, Alignment(vertical="top", horizontal="left", wrap_text=True))}
         self.wb.remove(probe)
 
     @staticmethod
-    def _style(ws: WriteOnlyWorksheet, number_format: str) -> int:
-        """Register a number format in the workbook and return its style id."""
+    def _style(ws: WriteOnlyWorksheet, alignment: Alignment, number_format: str | None = None) -> int:
+        """Register an alignment (and number format) in the workbook and return its style id."""
         cell = WriteOnlyCell(ws)
-        cell.number_format = number_format
+        cell.alignment = alignment
+        if number_format is not None:
+            cell.number_format = number_format
         return int(cell.style_id)
 
     def fill_later(self, ws: WriteOnlyWorksheet, frame: pl.DataFrame,
