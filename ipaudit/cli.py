@@ -1,8 +1,9 @@
 """The command line: parses options, calls ``ipaudit.pipeline``, maps its outcome to output and exit codes.
 
 Exit codes (spec/outputs.md): 0 audit done and nothing failing at or above --fail-on;
-1 audit done, reports written, failing results at or above --fail-on; 2 usage or input
-error, one line on stderr, no traceback, no partial report. An unexpected internal error
+1 audit done, reports written, failing results at or above --fail-on (``validate``: rows
+were rejected); 2 usage or input error, one line on stderr, no traceback, no partial
+report. Click's own words are bokmål (``ipaudit.cli_text``). An unexpected internal error
 prints one line and exits 3 (set IPAUDIT_DEBUG=1 for the traceback). When the reader of stdout
 goes away (`ipaudit validate … | head`) the run ends silently with 141, as Unix tools do.
 """
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from ipaudit import __version__
+from ipaudit import __version__, cli_text
 from ipaudit.errors import InputError
 from ipaudit.terminal import clean, echo
 
@@ -60,7 +61,7 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
         try:
             code = command(*args, **kwargs) or EXIT_OK
         except InputError as exc:
-            echo(f"ipaudit: feil: {exc}", err=True)
+            echo(f"ipaudit: feil: {cli_text.translate_os_reasons(str(exc))}", err=True)
             sys.exit(EXIT_INPUT)
         except BrokenPipeError:
             _quiet_broken_pipe()
@@ -89,8 +90,12 @@ class _OneLineErrors(click.Group):
         except click.exceptions.Abort:
             echo("ipaudit: avbrutt", err=True)
             sys.exit(EXIT_INPUT)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # Plain `ipaudit` (or a group without its command): the help, as a help text.
+            echo(exc.ctx.get_help())
+            sys.exit(EXIT_OK)
         except click.ClickException as exc:
-            echo(f"ipaudit: feil: {' '.join(exc.format_message().split())}", err=True)
+            echo(f"ipaudit: feil: {cli_text.one_line(exc)}", err=True)
             sys.exit(EXIT_INPUT)
         sys.exit(code or EXIT_OK)
 
@@ -114,7 +119,7 @@ def _quiet_broken_pipe() -> NoReturn:
     cls=_OneLineErrors,
     context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 100, "max_content_width": 100},
 )
-@click.version_option(__version__, prog_name="ipaudit")
+@click.version_option(__version__, prog_name="ipaudit", message="%(prog)s, versjon %(version)s")
 def main() -> None:
     """Revisjon av dokumentasjon om individuell plan (IP) og koordinator i journaluttrekk."""
 
@@ -290,13 +295,13 @@ def _formats(text: str, known: tuple[str, ...]) -> list[str]:
 @click.option("--quiet", is_flag=True, help="Skriv bare feil og antall.")
 @_guarded
 def validate(extract: Path, quiet: bool) -> int:
-    """Kontroller uttrekket: hva som ville blitt avvist, og hvorfor."""
+    """Kontroller uttrekket: hva som ville blitt avvist, og hvorfor. Exit 1 hvis rader avvises."""
     from ipaudit.extract import read_extract
     from ipaudit.summary import render_validation
 
     data = read_extract(extract)
     echo(render_validation(data, show_rows=not quiet))
-    return EXIT_OK
+    return EXIT_FAILING if data.rejected.height else EXIT_OK
 
 
 @main.command()
@@ -430,3 +435,6 @@ def reidentify_command(extract: Path, key_file: Path, ids: tuple[str, ...]) -> i
     for pseudonym, original in found.items():
         echo(f"{pseudonym}\t{original if original is not None else '(ikke funnet)'}")
     return EXIT_OK if all(v is not None for v in found.values()) else EXIT_FAILING
+
+
+cli_text.install(main)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ipaudit.extract.model import Extract
+from ipaudit.extract.aliases import column_names, normalise_name
+from ipaudit.extract.columns import TABLE_COLUMNS
+from ipaudit.extract.model import Extract, SourceFile
 from ipaudit.headline import describe, headline, waiver_note, waivers_raise_rates
 from ipaudit.model import AuditResult
 from ipaudit.numbers import fmt_pct
@@ -42,6 +44,19 @@ def render_summary(result: AuditResult) -> str:
     return "\n".join(lines)
 
 
+def _where(source: SourceFile | None, table: str, row: int, column: str) -> str:
+    """``kontakter.csv rad 17, kolonne Fra_dato (episodes.start_date)``: the user's file and
+    column beside the names the spec gives the table and column."""
+    if source is None:
+        return f"{table} rad {row}" + (f" ({column})" if column else "")
+    place = source.path.name + (f" [{source.sheet}]" if source.sheet else "") + f" rad {row}"
+    if not column:
+        return f"{place} ({table})"
+    wanted = set(column_names(table, column)) if column in {c.name for c in TABLE_COLUMNS[table]} else set()
+    header = next((h for h in source.headers if normalise_name(h) in wanted), None)
+    return f"{place}, kolonne {header} ({table}.{column})" if header else f"{place} ({table}.{column})"
+
+
 def render_validation(extract: Extract, show_rows: bool = True, limit: int = 200) -> str:
     """Rows read/accepted/rejected per table, then the rejected rows with reasons."""
     lines = [f"Uttrekk: {extract.location}"]
@@ -57,8 +72,9 @@ def render_validation(extract: Extract, show_rows: bool = True, limit: int = 200
     if show_rows and rejected.height:
         lines.append("")
         lines.append("Avviste rader:")
+        sources = {source.table: source for source in extract.sources}
         for table, row, column, reason in rejected.head(limit).iter_rows():
-            lines.append(f"  {table} rad {row} ({column}): {reason}")
+            lines.append(f"  {_where(sources.get(table), table, row, column)}: {reason}")
         if rejected.height > limit:
             lines.append(f"  … og {rejected.height - limit} til.")
     elif rejected.height == 0:

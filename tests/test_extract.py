@@ -878,7 +878,8 @@ def test_header_only_table_has_zero_rows(tmp_path: Path) -> None:
 
 def test_xlsx_workbook_missing_a_required_sheet_is_input_error(tmp_path: Path) -> None:
     book = extract_workbook(tmp_path / "uttrekk.xlsx", {"patients": [list(r) for r in PATIENTS]})
-    with pytest.raises(InputError, match=r"uttrekk.xlsx: mangler arket for tabellen assessments"):
+    with pytest.raises(InputError, match=r"uttrekk.xlsx: mangler ark for tabellene assessments .*; documents .*"
+                       r"arbeidsboken har arkene «patients»"):
         read_extract(book)
 
 

@@ -147,7 +147,7 @@ def read_table_text(where: TableLocation, hashes: dict[Path, str]) -> RawText:
             hashes[where.path] = file_sha256(where.path)
         except OSError as exc:
             raise InputError(f"{where.label} kan ikke leses ({exc.strerror})") from exc
-    source = SourceFile(where.table, where.path, where.sheet, hashes[where.path])
+    source = SourceFile(where.table, where.path, where.sheet, hashes[where.path], tuple(headers))
     return RawText(plan, tuple(headers), source, faults)
 
 

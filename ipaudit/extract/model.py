@@ -109,6 +109,8 @@ class SourceFile:
     """The sheet name when the table came from a workbook sheet, else None."""
     sha256: str
     """Fingerprint of the file's bytes, so a finding can be reproduced later."""
+    headers: tuple[str, ...] = ()
+    """The column names as the file has them (``ipaudit validate`` names the user's column)."""
 
 
 @dataclass(frozen=True)

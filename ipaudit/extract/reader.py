@@ -90,13 +90,19 @@ def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_ro
 
 
 def _require_tables(layout: Layout) -> None:
-    """Raise InputError naming the extract when a required table is absent."""
-    for table in REQUIRED_TABLES:
-        if table in layout.tables:
-            continue
+    """Raise InputError naming the extract when a required table is absent (for a workbook:
+    every missing table at once, and the sheets it has)."""
+    missing = [table for table in REQUIRED_TABLES if table not in layout.tables]
+    if missing and not layout.location.is_dir():
+        wanted = "; ".join(f"{table} ({table_file_names(table)})" for table in missing)
+        sheets = [f"«{t.sheet}»" for t in layout.tables.values()]
+        sheets += [f"«{name.split('!', 1)[1]}»" for name in layout.ignored if "!" in name]
+        raise InputError(
+            f"{layout.location}: mangler ark for {'tabellene' if len(missing) > 1 else 'tabellen'} {wanted}; "
+            f"arbeidsboken har arkene {', '.join(sheets) or '(ingen)'}"
+        )
+    for table in missing:
         names = table_file_names(table)
-        if not layout.location.is_dir():
-            raise InputError(f"{layout.location}: mangler arket for tabellen {table} ({names})")
         extensions = ", ".join(FORMATS)
         # A file with the table's name but another extension (pasienter.xls) deserves a hint.
         near = [name for name in layout.ignored if table_for_name(Path(name).stem) == table]
