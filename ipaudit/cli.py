@@ -236,7 +236,7 @@ def _warn(result: Any) -> None:
     from ipaudit.waivers import run_warnings
 
     for warning in run_warnings(result):
-        click.echo(f"ipaudit: advarsel: {warning}", err=True)
+        echo(f"ipaudit: advarsel: {warning}", err=True)
 
 
 @contextlib.contextmanager
