@@ -9,8 +9,9 @@ profile's audit thresholds, never law.
 from __future__ import annotations
 
 from ipaudit.checks import PARAMETERS, registry
-from ipaudit.model import RuleMeta
+from ipaudit.model import RuleMeta, Tag
 from ipaudit.profile import BUILTIN, Profile, load_profile
+from ipaudit.summary import SEVERITY_WORDS
 
 NO_STATUTE = "ingen (retningslinjekrav)"
 
@@ -30,7 +31,7 @@ def render_table(profile: Profile) -> str:
     for rule_id in profile.rules:
         meta = resolved(rule_id, profile)
         severity = profile.severities.get(rule_id, meta.severity)
-        lines.append(f"{meta.id:<5} {severity.value:<8} {meta.title}")
+        lines.append(f"{meta.id:<5} {SEVERITY_WORDS[severity.value]:<8} {meta.title}")
         lines.append(f"      Parametere: {_params(profile, meta.parameters)}")
         lines.append(f"      Lov/forskrift: {meta.statute or NO_STATUTE}")
         lines.append(f"      Retningslinje: {meta.guidance or '–'}")
@@ -41,7 +42,8 @@ def render_table(profile: Profile) -> str:
             lines.append(f"      Gjelder fra: {meta.in_force_from:%d.%m.%Y}")
     for s in profile.suspensions:
         lines.append("")
-        lines.append(f"Suspensjon: {s.name}, {s.start:%d.%m.%Y}–{s.end:%d.%m.%Y} ({', '.join(sorted(s.tags))})")
+        tags = ", ".join(sorted(Tag(t).label if t in set(Tag) else t for t in s.tags))
+        lines.append(f"Suspensjon: {s.name}, {s.start:%d.%m.%Y}–{s.end:%d.%m.%Y} (gjelder regler merket {tags})")
     return "\n".join(lines)
 
 

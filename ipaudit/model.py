@@ -86,6 +86,11 @@ class Tag(StrEnum):
     IP_RIGHT = "ip-right"
     """Rests on the right to individuell plan (suspended 27.03.–26.05.2020)."""
 
+    @property
+    def label(self) -> str:
+        """Bokmål name for the terminal and reports."""
+        return {"core": "kjerneregel", "ip-right": "retten til IP"}[self.value]
+
 
 class Population(StrEnum):
     """Whom a rule gives results for."""

@@ -26,7 +26,7 @@ import polars as pl
 from ipaudit.checks import PARAMETERS, catalogue
 from ipaudit.errors import InputError
 from ipaudit.messages import os_reason, regex_error, toml_error
-from ipaudit.model import PhraseKind, Severity, Suspension
+from ipaudit.model import PhraseKind, Severity, Suspension, Tag
 from ipaudit.phrases import combined
 
 PATTERN_KINDS: tuple[str, ...] = tuple(kind.value for kind in PhraseKind)
@@ -35,19 +35,13 @@ BUILTIN: tuple[str, ...] = ("national", "unn", "helse-bergen")
 MAX_EXTENDS = 20
 #: Largest value of any parameter: ten years of days (a larger one is a typo, and overflows dates).
 MAX_PARAMETER = 3660
-#: The phrase kinds each rule reads from free text, from the rules' metadata (``RuleMeta.phrases``).
-RULE_PHRASE_KINDS: dict[str, tuple[str, ...]] = {
-    meta.id: tuple(dict.fromkeys(kind.value for kind, _ in meta.phrases)) for meta in catalogue() if meta.phrases
-}
+_TOP_KEYS = {"name", "title", "extends", "rules", "parameters", "patterns", "suspensions"}
+_SUSPENSION_KEYS = {"name", "from", "to", "tags", "basis"}
 
 
 def known_tags() -> frozenset[str]:
-    """The tags a suspension may name: every tag some rule carries."""
-    return frozenset(
-        str(tag) for meta in catalogue() for tag in (*meta.tags, *(t for _, tags in meta.branch_tags for t in tags))
-    )
-_TOP_KEYS = {"name", "title", "extends", "rules", "parameters", "patterns", "suspensions"}
-_SUSPENSION_KEYS = {"name", "from", "to", "tags", "basis"}
+    """The tags a suspension may name (``ipaudit.model.Tag``)."""
+    return frozenset(tag.value for tag in Tag)
 
 
 @dataclass(frozen=True)
@@ -112,9 +106,15 @@ def _missing_patterns(profile: Profile) -> list[str]:
         "godtar bare dokumenttypen; arv fra en innebygd profil (extends = \"national\") "
         f"eller legg til [patterns] {kind}"
         for rule_id in profile.rules
-        for kind in RULE_PHRASE_KINDS.get(rule_id, ())
+        for kind in _phrase_kinds(rule_id)
         if not profile.patterns.get(kind)
     ]
+
+
+def _phrase_kinds(rule_id: str) -> list[str]:
+    """The phrase kinds a rule reads from free text (its ``RuleMeta.phrases``)."""
+    meta = next(meta for meta in catalogue() if meta.id == rule_id)
+    return [str(kind) for kind, _ in meta.phrases]
 
 
 def _read_builtin(name: str) -> dict[str, Any]:

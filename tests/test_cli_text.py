@@ -112,3 +112,20 @@ def test_workbook_with_wrong_sheet_names_lists_every_missing_table_and_the_sheet
     line = result.stderr.strip()
     assert "tabellene assessments (assessments eller vurderinger); documents (" in line
     assert "«Pasienter»" in line and "«Ark1»" in line and "«Dokumentene»" in line
+
+
+def test_rules_table_reads_in_bokmal() -> None:
+    text = invoke(["rules"], 0).output
+    assert "IP01  feil" in text and "IP00  advarsel" in text
+    assert "(ip-right)" not in text and "gjelder regler merket retten til IP" in text
+    for word in (" error ", " warning "):
+        assert word not in text
+
+
+def test_no_engine_name_in_a_finding_message() -> None:
+    import ipaudit.checks
+
+    checks_dir = Path(ipaudit.checks.__file__).parent
+    for path in checks_dir.glob("IP*.py"):
+        messages = [line for line in path.read_text("utf-8").splitlines() if line.strip().startswith('"')]
+        assert not [m for m in messages if "melding_kommune" in m], path.name

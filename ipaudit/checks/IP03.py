@@ -131,7 +131,7 @@ def check(ctx: CheckContext, params: Mapping[str, int]) -> pl.DataFrame:
                 status=pl.lit(Status.FAIL),
                 message=pl.format(
                     "Melding til kommunen {}, men samtykket dekker ikke melding til kommunen "
-                    "(samtykkets omfang mangler melding_kommune).",
+                    "(omfanget av samtykket nevner ikke melding til kommunen).",
                     fmt_date("action_date"),
                 ),
                 evidence=pl.col("prior_ids"),
