@@ -25,7 +25,7 @@ class Severity(StrEnum):
     @property
     def label(self) -> str:
         """Bokmål label for reports."""
-        return {"error": "Avvik (feil)", "warning": "Merknad (advarsel)"}[self.value]
+        return {"error": "Feil", "warning": "Advarsel"}[self.value]
 
 
 class Status(StrEnum):

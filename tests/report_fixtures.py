@@ -312,6 +312,9 @@ def _summaries(results: pl.DataFrame) -> tuple[RuleSummary, ...]:
     summaries = []
     for meta, _ in RULES:
         row = rule_counts.get(meta.id, {})
+        # A quarter of each count are children (under 18 on the index date).
+        children = {s: int(row.get(s) or 0) // 4 for s in statuses}
+        decided = children["pass"] + children["fail"]
         summaries.append(
             RuleSummary(
                 meta=meta,
@@ -329,6 +332,8 @@ def _summaries(results: pl.DataFrame) -> tuple[RuleSummary, ...]:
                     if meta.id == "IP06"
                     else ()
                 ),
+                children=children,
+                children_rate=children["pass"] / decided if decided and meta.id != "IP00" else None,
             )
         )
     return tuple(summaries)

@@ -162,4 +162,4 @@ def test_bars_name_their_rule_and_severities_stand_apart(reports: dict[str, Path
     assert contrast(error, warning) >= 3, (error, warning)
     assert contrast(error, background) >= 3 and contrast(warning, background) >= 3
     legend = page.inner_text(".bar-legend")
-    assert "Avvik (feil)" in legend and "Merknad (advarsel)" in legend
+    assert "Feil" in legend and "Advarsel" in legend

@@ -54,10 +54,26 @@ def test_legal_basis_and_rule_texts_of_every_rule(tmp_path: Path) -> None:
     page = _render(result, tmp_path)
     for rule in result.rules:
         section = _section(page, rule.meta.id)
-        assert str(markupsafe.escape(rule.meta.basis)) in section
+        # Statute and guidance apart, each labelled; the due date is the profile's threshold.
+        statute = rule.meta.statute or "Ingen bestemmelse i lov eller forskrift"
+        assert re.search(r"<dt>Lov/forskrift</dt><dd>" + re.escape(str(markupsafe.escape(statute))), section)
+        assert f"<dt>Retningslinje</dt><dd>{markupsafe.escape(rule.meta.guidance)}</dd>" in section
+        assert "<dt>Revisjonsfrist (profil)</dt>" in section
+        assert f"Lovens krav til tid: {markupsafe.escape(rule.meta.legal_deadline)}." in section
         assert str(markupsafe.escape(rule.meta.title)) in section
         assert str(markupsafe.escape(rule.meta.applies_to)) in section
     assert "Revisjon av individuell plan og koordinator" in page
+    assert "lovfestet frist<" not in page.replace("ingen lovfestet frist<", "")
+
+
+def test_children_figures_per_rule(tmp_path: Path) -> None:
+    result = make_result(40)
+    page = _render(result, tmp_path)
+    assert "Barn: etterlevelse" in page
+    for rule in result.rules:
+        assert "Barn under 18 år:" in _section(page, rule.meta.id) or "Ingen barn under 18 år" in _section(
+            page, rule.meta.id
+        )
 
 
 def test_dates_are_norwegian(tmp_path: Path) -> None:

@@ -63,6 +63,17 @@ def test_rejected_rows(tmp_path: Path) -> None:
     assert doc["rejected"][0] == result.rejected.row(0, named=True)
 
 
+def test_rules_carry_statute_guidance_deadlines_and_children(tmp_path: Path) -> None:
+    result = make_result(40)
+    doc = _write(result, tmp_path)
+    for rule, summary in zip(doc["rules"], result.rules, strict=True):
+        assert rule["statute"] == summary.meta.statute and rule["guidance"] == summary.meta.guidance
+        assert rule["legal_deadline"] == summary.meta.legal_deadline
+        assert rule["in_force_from"] is None or rule["in_force_from"] == summary.meta.in_force_from.isoformat()
+        assert rule["children"]["counts"] == summary.children
+        assert rule["children"]["compliance_rate"] == summary.children_rate
+
+
 def test_rules_counts_match_results(tmp_path: Path) -> None:
     result = make_result(40)
     doc = _write(result, tmp_path)

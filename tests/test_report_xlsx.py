@@ -20,7 +20,7 @@ from ipaudit.report import xlsx as xlsx_view
 
 LISTED = ["fail", "pending", "waived"]
 FUNN_HEADER = ["Regel", "Tittel", "Pasient", "Status", "Alvorlighet", "Melding",
-               "Dokumentasjon", "Frist", "Indeksdato", "Enhet", "Opprinnelig status",
+               "Dokumentasjon", "Revisjonsfrist (profil)", "Indeksdato", "Enhet", "Opprinnelig status",
                "Unntaksgrunn", "Godkjent av", "Unntak utløper"]
 
 
@@ -187,8 +187,14 @@ def test_rules_sheet_has_the_catalogue(tmp_path: Path) -> None:
     result = make_result(10)
     ws = _open(_write(result, tmp_path))["Regler"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Regel", "Tittel", "Alvorlighet", "Rettslig grunnlag")
-    assert [(r[0], r[3]) for r in rows[1:]] == [(r.meta.id, r.meta.basis) for r in result.rules]
+    assert rows[0][:7] == (
+        "Regel", "Tittel", "Alvorlighet", "Lov/forskrift", "Retningslinje", "Revisjonsfrist (profil)",
+        "Lovens krav til tid",
+    )
+    assert [(r[0], r[4], r[6]) for r in rows[1:]] == [
+        (r.meta.id, r.meta.guidance, r.meta.legal_deadline) for r in result.rules
+    ]
+    assert not any("lovfestet frist" in str(c).replace("ingen lovfestet frist", "") for r in rows for c in r)
 
 
 def test_summary_sheet(tmp_path: Path) -> None:

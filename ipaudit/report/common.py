@@ -13,10 +13,21 @@ import datetime as dt
 
 import polars as pl
 
+from ipaudit.checks import PARAMETERS
 from ipaudit.extract.columns import TABLE_NAMES
 from ipaudit.history import CHANGE_NEW, CHANGE_STILL, GONE_SCHEMA, Comparison
-from ipaudit.model import STATUS_LABELS, AuditResult, ProfileInfo, Severity, Status, Suspension, WaiverOutcome
-from ipaudit.numbers import NBSP
+from ipaudit.model import (
+    STATUS_LABELS,
+    AuditResult,
+    ProfileInfo,
+    RuleMeta,
+    RuleSummary,
+    Severity,
+    Status,
+    Suspension,
+    WaiverOutcome,
+)
+from ipaudit.numbers import NBSP, fmt_pct
 
 #: The statuses listed as findings in the HTML (not_applicable is counted, not listed),
 #: in the order they are listed: what needs action first.
@@ -30,17 +41,19 @@ TABLE_LABELS: dict[str, str] = {table: names[0] for table, names in TABLE_NAMES.
 #: Bokmål label of each waiver state (WaiverOutcome.state), in the order the reports list them.
 WAIVER_STATE_LABELS: dict[str, str] = {"applied": "Brukt", "expired": "Utløpt", "unused": "Ikke brukt"}
 
-#: Bokmål description and unit of each known parameter. Unknown names are shown as is.
-PARAMETER_LABELS: dict[str, tuple[str, str]] = {
-    "info_days": ("Frist for informasjon, ønske/vilkår og samtykke", "dager"),
-    "notice_days": ("Frist for melding til kommunen", "dager"),
-    "coordinator_days": ("Frist for å oppnevne eller avklare koordinator", "dager"),
-    "plan_days": ("Frist for individuell plan", "dager"),
-    "first_contact_days": ("Frist for koordinators første kontakt", "dager"),
-    "at_risk_inpatient_days": ("Døgn innlagt som utløser krav om vurdering", "døgn"),
-    "at_risk_units": ("Antall enheter som utløser krav om vurdering", "enheter"),
-    "lookback_days": ("Dokumentasjon godtas fra dager før vurderingen", "dager"),
-}
+#: Bokmål label and unit (plural) of each known parameter, from the one source
+#: (``ipaudit.checks.PARAMETERS``). Unknown names are shown as is.
+PARAMETER_LABELS: dict[str, tuple[str, str]] = {name: (p.label, p.unit[1]) for name, p in PARAMETERS.items()}
+
+#: What every view calls a rule's due date: the profile's audit threshold, never law.
+DUE_LABEL = "Revisjonsfrist (profil)"
+#: What every view calls the legal standard of time beside it.
+LEGAL_DEADLINE_LABEL = "Lovens krav til tid"
+STATUTE_LABEL = "Lov/forskrift"
+GUIDANCE_LABEL = "Retningslinje"
+NO_STATUTE_TEXT = "Ingen bestemmelse i lov eller forskrift; kravet bygger på retningslinjen."
+#: Who counts as a child in the children figures.
+CHILDREN_LABEL = "Barn (under 18 år på vurderingsdatoen)"
 
 
 PSEUDONYMIZED_TEXT = (
@@ -111,17 +124,41 @@ def profile_text(profile: ProfileInfo) -> str:
 
 
 def parameter_text(name: str, value: int) -> str:
-    """'Frist for informasjon, ønske/vilkår og samtykke: 14 dager (info_days)'."""
-    label, unit = PARAMETER_LABELS.get(name, (name, ""))
-    if label == name:
+    """'Revisjonsfrist for informasjon, ønske/vilkår og samtykke: 14 dager (info_days)'."""
+    param = PARAMETERS.get(name)
+    if param is None:
         return f"{name}: {value}"
-    return f"{label}: {value} {unit} ({name})"
+    return f"{param.label}: {param.quantity(value)} ({name})"
 
 
 def parameter_parts(name: str, value: int) -> dict[str, str]:
-    """{'label': 'Frist for melding til kommunen', 'value': '14 dager'} for a table."""
-    label, unit = PARAMETER_LABELS.get(name, (name, ""))
-    return {"label": label, "value": f"{value} {unit}".strip()}
+    """{'label': 'Revisjonsfrist for melding til koordinerende enhet', 'value': '14 dager'} for a table."""
+    param = PARAMETERS.get(name)
+    if param is None:
+        return {"label": name, "value": str(value)}
+    return {"label": param.label, "value": param.quantity(value)}
+
+
+def due_text(meta: RuleMeta) -> str:
+    """The revisjonsfrist with the legal standard beside it:
+    'Innen 14 dager etter vurderingen. Lovens krav til tid: snarest mulig.'"""
+    due = meta.due or "Ingen."
+    return f"{due} {LEGAL_DEADLINE_LABEL}: {meta.legal_deadline}."
+
+
+def statute_text(meta: RuleMeta) -> str:
+    """The provisions of lov/forskrift, or that the rule rests on guidance alone."""
+    return meta.statute or NO_STATUTE_TEXT
+
+
+def children_text(rule: RuleSummary) -> str:
+    """'Barn: 3 oppfylt, 1 ikke oppfylt, 0 frist ikke passert (75,0 % oppfylt)'; or that there are none."""
+    counts = rule.children
+    if not sum(counts.values()):
+        return "Ingen barn under 18 år blant pasientene regelen gjelder."
+    parts = [f"{fmt_int(counts.get(s.value, 0))} {status_label(s.value).lower()}" for s in Status]
+    rate = f" ({fmt_pct(rule.children_rate)} oppfylt)" if rule.children_rate is not None else ""
+    return "Barn under 18 år: " + ", ".join(parts) + rate + "."
 
 
 def suspension_text(suspension: Suspension) -> str:

@@ -74,6 +74,9 @@ def environment() -> jinja2.Environment:
         parameter=lambda item: common.parameter_text(*item),
         parameter_parts=lambda item: common.parameter_parts(*item),
         waiver_note=headline.waiver_note,
+        due_text=common.due_text,
+        statute_text=common.statute_text,
+        children_text=common.children_text,
         unused_reason=lambda reason: UNUSED_REASONS.get(reason or "", ""),
     )
     return env

@@ -177,7 +177,7 @@ def _findings_columns(result: AuditResult) -> list[Column]:
                .then(common.label_expr("severity", common.SEVERITY_LABELS)), "text", 11, wrap=True),
         Column("Melding", pl.col("message"), "text", 50, wrap=True),
         Column("Dokumentasjon", pl.col("evidence").list.join(", "), "text", 16, wrap=True),
-        Column("Frist", pl.col("due_date"), "date", 11),
+        Column(common.DUE_LABEL, pl.col("due_date"), "date", 14),
         Column("Indeksdato", pl.col("index_date"), "date", 11),
         Column("Enhet", pl.col("unit"), "text", 20, wrap=True),
         Column("Opprinnelig status", common.label_expr("original_status", STATUS_LABELS),
@@ -323,7 +323,16 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
                s.cell(without, number_format=PERCENT_FORMAT)])
     s.add([None, s.cell("Etterlevelse = oppfylt / (oppfylt + ikke oppfylt). Frist ikke passert, "
                         "ikke aktuelt og unntatt telles ikke med. «Uten unntak»: etterlevelsen om "
-                        "unntatte brudd var talt som ikke oppfylt (bare der unntak hever den).", wrap=True)])
+                        "unntatte brudd var talt som ikke oppfylt (bare der unntak hever den). "
+                        "Fristene er revisjonsfrister valgt av profilen, ikke frister i lov eller forskrift.",
+                        wrap=True)])
+
+    heading(f"Etterlevelse per regel: {common.CHILDREN_LABEL.lower()}")
+    s.header(["Regel", "Tittel", "Alvorlighet", *[STATUS_LABELS[x.value] for x in Status], "Etterlevelse"])
+    for rule in result.rules:
+        s.add([s.cell(rule.meta.id), s.cell(rule.meta.title, wrap=True),
+               s.cell(rule.severity.label), *[rule.children.get(x.value, 0) for x in Status],
+               s.cell(rule.children_rate, number_format=PERCENT_FORMAT)])
 
     if result.waivers:
         heading("Unntak")
@@ -387,15 +396,19 @@ def _write_trend(book: FastRowsWorkbook, result: AuditResult, trend: pl.DataFram
 
 def _write_rules(book: FastRowsWorkbook, result: AuditResult) -> None:
     columns = [Column(t, pl.lit(None), "text", w) for t, w in (
-        ("Regel", 8), ("Tittel", 30), ("Alvorlighet", 18), ("Rettslig grunnlag", 50),
-        ("Parametere", 44), ("Gjelder", 40), ("Oppfylt når", 40), ("Merknad", 36))]
+        ("Regel", 8), ("Tittel", 30), ("Alvorlighet", 18), (common.STATUTE_LABEL, 44),
+        (common.GUIDANCE_LABEL, 44), (common.DUE_LABEL, 30), (common.LEGAL_DEADLINE_LABEL, 24),
+        ("Gjelder fra", 12), ("Parametere", 44), ("Gjelder", 40), ("Oppfylt når", 40), ("Merknad", 36))]
     s = _data_sheet(book, "Regler", columns, len(result.rules))
     for rule in result.rules:
-        notes = [n for n in (rule.note, *rule.loosened) if n]
+        meta = rule.meta
+        notes = [n for n in (meta.background, rule.note, *rule.loosened) if n]
         s.add([s.cell(value, wrap=True) for value in (
-            rule.meta.id, rule.meta.title, rule.severity.label, rule.meta.basis,
+            meta.id, meta.title, rule.severity.label, common.statute_text(meta), meta.guidance or "–",
+            meta.due or "Ingen", meta.legal_deadline,
+            common.fmt_date(meta.in_force_from) if meta.in_force_from else "",
             "\n".join(common.parameter_text(k, v) for k, v in rule.parameters.items()),
-            rule.meta.applies_to, rule.meta.satisfied_by, "\n".join(notes),
+            meta.applies_to, meta.satisfied_by, "\n".join(notes),
         )])
 
 
