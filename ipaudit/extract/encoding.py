@@ -34,6 +34,21 @@ _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 """A well-formed UTF-8 multibyte character (loosely: enough to tell UTF-8 text from Windows-1252)."""
+_BYTE_CLASS = bytes(
+    1 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 2 if 0x80 <= b <= 0xBF else 0
+    for b in range(256)
+)
+"""Each byte's class for ``_has_multibyte``: lead of 2, 3 or 4 bytes (1, 3, 4), continuation (2)."""
+_MULTIBYTE_CLASSES = (b"\x01\x02", b"\x03\x02\x02", b"\x04\x02\x02\x02")
+
+
+def _has_multibyte(data: bytes) -> bool:
+    """``_UTF8_MULTIBYTE.search(data) is not None``, at memory speed: the bytes are mapped to
+    their classes (one C pass) and the class sequences are found by substring search. The
+    regex crawls (~10 MB/s) over a Windows-1252 file, where it never matches."""
+    classes = data.translate(_BYTE_CLASS)
+    return any(sequence in classes for sequence in _MULTIBYTE_CLASSES)
+
 _CUT_AT_END = re.compile(rb"(?:\xc3|[\xe0-\xf4][\x80-\xbf]{1,2})\Z")
 """A multibyte character cut off at the end of the file (``\\xc3`` leads æ, ø, å in UTF-8)."""
 
@@ -113,7 +128,7 @@ def scan_bytes(path: Path) -> ByteScan:
             cp1252 = cp1252 and not any(b in chunk for b in _CP1252_UNDEFINED)
             # A CRLF split across two chunks counts as a bare CR: harmless (the slow path reads it right).
             bare_cr = bare_cr or chunk.count(b"\r") != chunk.count(b"\r\n")
-            multibyte = multibyte or _UTF8_MULTIBYTE.search(tail + chunk) is not None
+            multibyte = multibyte or _has_multibyte(tail + chunk)
             tail = chunk[-3:]
             check.feed(chunk)
     check.feed(b"", final=True)
