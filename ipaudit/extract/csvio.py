@@ -4,7 +4,8 @@
 decides UTF-8 or Windows-1252 (one encoding per file; anything else is an input error
 naming the file and line). The delimiter is the most frequent of ``;`` ``,`` TAB ``|``
 outside quotes on the header line. ``records.scan_records`` then checks every record's
-structure: blank records are skipped, records with the wrong number of fields or broken
+structure (``plainscan.plain_records`` first proves most files plain at polars speed; only
+the others pay for the exact pass): blank records are skipped, records with the wrong number of fields or broken
 quoting are rejected row by row (``CsvText.faults``). A plain file is parsed by polars
 straight from disk; any other (CR line ends, rejected records, literal quotes) is parsed from
 a clean copy of its good records, so both give the same rows with the same record numbers.
@@ -14,6 +15,10 @@ The national id column is never loaded. Row numbers count records with the heade
 from __future__ import annotations
 
 import io
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +27,7 @@ import polars as pl
 from ipaudit.errors import InputError
 from ipaudit.extract.aliases import is_national_id
 from ipaudit.extract.encoding import CP1252, choose_encoding, scan_bytes
+from ipaudit.extract.plainscan import plain_records
 from ipaudit.extract.reasons import SOURCE_ROW
 from ipaudit.extract.records import SOURCE_ROW_HEADER, clean_copy, scan_records
 
@@ -71,15 +77,18 @@ def read_csv_text(path: Path, label: str) -> CsvText:
         if not head.strip():
             raise InputError(f"{label} er tom (mangler overskriftsrad)")
         separator = detect_delimiter(head)
-        records = scan_records(path, encoding, separator, label)
+        # polars' own windows-1252 path is slow and lossy decoding corrupts æøå: decode here,
+        # in chunks into a spooled UTF-8 copy (memory stays flat), or in memory without a spool.
+        records = None if scan.bare_cr else plain_records(path, encoding, separator)
+        if records is None:
+            records = scan_records(path, encoding, separator, label)
         keep = [i for i, name in enumerate(records.header) if not is_national_id(name)]
         plain = records.plain and not scan.bare_cr
         source: Path | bytes
         if plain and encoding != CP1252:
             source = path
         elif plain:
-            # polars' own windows-1252 path is slow and lossy decoding corrupts æøå: decode here.
-            source = path.read_bytes().decode(CP1252).encode("utf-8")
+            source = _transcoded(path) or path.read_bytes().decode(CP1252).encode("utf-8")
         else:
             source = clean_copy(path, encoding, separator, label, keep, records)
     except OSError as exc:
@@ -108,6 +117,48 @@ def read_csv_text(path: Path, label: str) -> CsvText:
             *headers, SOURCE_ROW
         )
     return CsvText(plan, headers, scan.sha256, tuple(records.faults))
+
+
+_SPOOL: ContextVar[Path | None] = ContextVar("ipaudit_csv_spool", default=None)
+_TRANSCODE_CHUNK = 1 << 24
+
+
+@contextmanager
+def spooling() -> Iterator[None]:
+    """Let Windows-1252 files be transcoded to UTF-8 copies in a private temporary directory
+    (mode 0700) for the duration of the block; the copies are deleted when it ends."""
+    with tempfile.TemporaryDirectory(prefix="ipaudit-") as directory:
+        token = _SPOOL.set(Path(directory))
+        try:
+            yield
+        finally:
+            _SPOOL.reset(token)
+
+
+def _transcoded(path: Path) -> Path | None:
+    """A UTF-8 copy of a Windows-1252 file in the spool, written in chunks; None without a spool."""
+    spool = _SPOOL.get()
+    if spool is None:
+        return None
+    target = Path(tempfile.mkstemp(dir=spool, suffix=".csv")[1])
+    with path.open("rb") as source, target.open("wb") as sink:
+        while chunk := source.read(_TRANSCODE_CHUNK):
+            sink.write(_cp1252_to_utf8(chunk))
+    return target
+
+
+_CP1252_ONLY = bytes(range(0x80, 0xA0))
+"""The bytes where Windows-1252 and Latin-1 differ (€, curly quotes, dashes, ...)."""
+
+
+def _cp1252_to_utf8(chunk: bytes) -> bytes:
+    """A Windows-1252 chunk as UTF-8 (one byte is one character, so chunks cut anywhere).
+
+    Latin-1 decodes at memory speed and equals Windows-1252 outside 0x80–0x9F; the charmap
+    decoder is used only for chunks holding one of those bytes."""
+    if len(chunk.translate(None, _CP1252_ONLY)) == len(chunk):
+        return chunk.decode("latin-1").encode("utf-8")
+    return chunk.decode(CP1252).encode("utf-8")
 
 
 def csv_problem(exc: Exception) -> str:

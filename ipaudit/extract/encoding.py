@@ -49,6 +49,7 @@ def _has_multibyte(data: bytes) -> bool:
     classes = data.translate(_BYTE_CLASS)
     return any(sequence in classes for sequence in _MULTIBYTE_CLASSES)
 
+
 _CUT_AT_END = re.compile(rb"(?:\xc3|[\xe0-\xf4][\x80-\xbf]{1,2})\Z")
 """A multibyte character cut off at the end of the file (``\\xc3`` leads æ, ø, å in UTF-8)."""
 

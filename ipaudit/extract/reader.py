@@ -17,6 +17,7 @@ import polars as pl
 from ipaudit.errors import InputError
 from ipaudit.extract.aliases import table_file_names, table_for_name
 from ipaudit.extract.containers import FORMATS, Layout, collect_text, locate_tables, read_table_text
+from ipaudit.extract.csvio import spooling
 from ipaudit.extract.model import (
     ALL_TABLES,
     REJECTED_SCHEMA,
@@ -51,8 +52,9 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
     for done, (table, where) in enumerate(layout.tables.items()):
         if progress is not None:
             progress(table, where.label, done, len(layout.tables))
-        raw = read_table_text(where, hashes)
-        prepared = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
+        with spooling():  # a transcoded copy of the file lives only until it is collected
+            raw = read_table_text(where, hashes)
+            prepared = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
         text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY)
         parsed, parse_faults = parse(table, text)
         result = validate_table(table, text, parsed, parse_faults, patients)
