@@ -75,3 +75,21 @@ def test_installed_wheel_audits_from_another_directory(wheel: Path, tmp_path: Pa
     import ipaudit
 
     assert not str(ipaudit.__file__).startswith(str(target))
+
+
+def test_license_is_an_spdx_expression(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as z:
+        metadata = next(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+    assert "License-Expression: MIT" in metadata.splitlines()
+
+
+def test_gitignore_ignores_no_committed_file_and_every_default_output() -> None:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked_but_ignored = subprocess.run(
+        ["git", "ls-files", "-ci", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert tracked_but_ignored == []
+    for generated in ("ipaudit-out/ipaudit-report.html", "out/ipaudit-report.html", ".venv/x", "build/x"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", generated], cwd=ROOT)
+        assert ignored.returncode == 0, generated
