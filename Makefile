@@ -21,8 +21,11 @@ install: $(STAMP) ## create .venv and install ipaudit with test and lint tools
 demo: $(STAMP) ## audit the shipped sample extract and say where the reports are
 	$(BIN)/ipaudit audit sample_data/extract --as-of 2025-06-30 --out $(OUT) --fail-on never
 
-test: $(STAMP) ## run the test suite
-	$(BIN)/python -m pytest
+test: $(STAMP) ## run the whole test suite on every core
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+test-quick: $(STAMP) ## run the test suite without the tests marked slow
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check ipaudit tests bench
@@ -43,4 +46,4 @@ sample: $(STAMP) ## regenerate the shipped sample extract
 clean: ## remove the virtual environment and outputs
 	rm -rf $(VENV) $(OUT) build *.egg-info
 
-.PHONY: help install demo test lint bench bench-huge docs sample clean
+.PHONY: help install demo test test-quick lint bench bench-huge docs sample clean

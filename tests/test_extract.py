@@ -1009,6 +1009,7 @@ def extract_document_rows(draw: st.DrawFn) -> list[tuple[frozenset[str], str]]:
     return rows
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=extract_document_rows(), delimiter=st.sampled_from([";", ",", "\t", "|"]))
 def test_property_read_equals_accepted_plus_rejected_and_rejects_map_to_bad_rows(

@@ -252,6 +252,7 @@ with open_history(sys.argv[1]) as history:
 """
 
 
+@pytest.mark.slow
 def test_a_run_killed_while_recording_leaves_the_history_as_it_was(history_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     child = subprocess.Popen(
@@ -409,6 +410,7 @@ def test_trend_table_shows_dates_and_percentages(two_nights, history_path: Path)
     assert run_lines[0].split()[-1] == str(sum(r.counts["fail"] for r in first.rules))
 
 
+@pytest.mark.slow
 def test_trend_is_readable_at_thirty_runs(history_path: Path) -> None:
     with open_history(history_path) as history:
         for night in range(30):

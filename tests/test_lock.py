@@ -149,6 +149,7 @@ def _assert_complete(out: Path) -> None:
     assert all(name.endswith(".tmp") for name in leftovers), leftovers
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX only")
 def test_a_run_killed_while_writing_leaves_the_previous_reports_readable(tmp_path: Path) -> None:
     from ipaudit.report import FORMATS, write_reports

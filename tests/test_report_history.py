@@ -330,6 +330,7 @@ def test_trend_with_one_run_says_when_it_comes(tmp_path: Path) -> None:
     assert "<th scope=\"col\">Endring</th>" in page and '<span class="change fortsatt">' not in page
 
 
+@pytest.mark.slow
 def test_trend_with_sixty_runs_stays_legible(tmp_path: Path) -> None:
     run = make_recorded(12, tmp_path / "h.sqlite", earlier_runs=59)
     chart = trend_chart.build_chart(_history(run).trend, {})
