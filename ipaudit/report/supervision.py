@@ -1,8 +1,9 @@
 """``ipaudit-tilsynsrapport.html``: the audit as a supervision report (tilsynsrapport) in bokmål.
 
 Structured as Statsforvalteren's reports are: introduction, scope, method, the legal
-requirements with their basis, findings per requirement, deviations (avvik: rules of
-severity error with failing patients), remarks (merknader: severity warning), the
+requirements with statute and guidance apart, findings per requirement, findings against
+requirements of lov and forskrift ("mulig brudd på …", naming the provisions; the supervisor,
+not the tool, concludes whether the law was broken), findings against guidelines only, the
 requirements no extract can show (``ipaudit.manual_requirements``, each with an empty
 *Vurdering* column), the review sample and the data basis (file names with full SHA-256,
 row counts, as_of, period, profile, tool version), so a finding can be reproduced later.
@@ -17,7 +18,6 @@ pseudonymised, exactly as ``ipaudit select`` draws); the view never draws one it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +29,7 @@ import polars as pl
 
 from ipaudit import numbers, selection
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES
-from ipaudit.model import AuditResult, RuleSummary, Severity, Status
+from ipaudit.model import AuditResult, RuleSummary, Status
 from ipaudit.report import common, html
 from ipaudit.report.base import ReportView
 from ipaudit.selection import SampleDraw
@@ -42,23 +42,6 @@ UNIT_LIMIT = 60
 UNITS_PER_FINDING = 5
 """Units named in the text under each requirement, those with the most failing patients first."""
 
-#: What is not documented, per rule, as the start of a finding sentence ("… i 21 av 270 vurderte
-#: journaler"). A rule not listed gets the generic sentence of ``_finding_phrase``.
-FINDING_PHRASES: dict[str, str] = {
-    "IP00": "Behovet for individuell plan er ikke vurdert",
-    "IP01": "Det er ikke dokumentert at pasienten har fått informasjon om retten til individuell plan og koordinator",
-    "IP02": "Det er ikke dokumentert om pasienten fyller vilkårene for og ønsker individuell plan",
-    "IP03": "Det er ikke dokumentert at pasienten har samtykket før melding til kommunen eller planarbeid",
-    "IP04": "Det er ikke dokumentert at koordinator er oppnevnt, eller at pasienten ikke ønsker koordinator",
-    "IP05": "Koordinators navn er ikke dokumentert",
-    "IP06": "Det er ikke dokumentert melding til koordinerende enhet i kommunen innen fristen",
-    "IP07": "Det er ikke dokumentert at pasienten har fått veiledning om retten til å klage",
-    "IP08": "Det er ikke dokumentert at koordinator i kommunen tok første kontakt med pasienten innen fristen",
-    "IP09": "Epikrisen til fastlegen nevner ikke koordinator eller individuell plan",
-    "IP10": "Det er ikke dokumentert nytt samtykke etter bytte av koordinator",
-    "IP11": "Det er dokumentert individuelle planer fra mer enn én enhet",
-    "HB01": "Koordinators telefonnummer er ikke dokumentert",
-}
 
 
 def command_markup(command: str) -> markupsafe.Markup:
@@ -76,29 +59,10 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def with_values(text: str, parameters: Mapping[str, int]) -> str:
-    """Rule text with parameter names replaced by their values: 'Innen info_days dager' → 'Innen 14 dager'.
-
-    Where the name is not followed by its unit ('fra lookback_days før'), the unit is added.
-    """
-    if not text or not parameters:
-        return text
-    names = sorted(parameters, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b(\s+\w+)?")
-
-    def replace(match: re.Match[str]) -> str:
-        value = parameters[match.group(1)]
-        after = match.group(2) or ""
-        unit = common.PARAMETER_LABELS.get(match.group(1), ("", ""))[1]
-        if unit and after.strip() in ("før", "etter", ""):
-            return f"{value} {unit}{after}"
-        return f"{value}{after}"
-
-    return pattern.sub(replace, text)
-
-
 def _finding_phrase(rule: RuleSummary) -> str:
-    return FINDING_PHRASES.get(rule.meta.id, f"Kravet «{rule.meta.title}» er ikke oppfylt")
+    """What is not documented, as the start of a finding sentence ("… i 21 av 270 vurderte
+    journaler"): the rule's own ``RuleMeta.finding``, with the profile's values."""
+    return rule.meta.finding or f"Kravet «{rule.meta.title}» er ikke oppfylt"
 
 
 def _share(part: int, whole: int) -> str:
@@ -192,15 +156,14 @@ def requirements(result: AuditResult) -> list[Requirement]:
     for number, rule in enumerate(result.rules, start=1):
         counts = {s.value: int(rule.counts.get(s.value, 0)) for s in Status}
         assessed = counts["pass"] + counts["fail"]
-        params = {**result.profile.parameters, **rule.parameters}
         own = rule.meta.population == "own"
         fails = counts["fail"]
         if not fails:
             finding = ""
         elif own:
             finding = (
-                f"Behovet for individuell plan er ikke vurdert for {_count_text(fails, 'pasient', 'pasienter')} "
-                "med lange døgnopphold eller kontakter ved flere enheter."
+                f"{_finding_phrase(rule)} for {_count_text(fails, 'pasient', 'pasienter')} som oppfyller "
+                f"kriteriene i punkt 4.{number}."
             )
         else:
             finding = (
@@ -211,9 +174,9 @@ def requirements(result: AuditResult) -> list[Requirement]:
             Requirement(
                 summary=rule,
                 number=str(number),
-                applies_to=with_values(rule.meta.applies_to, params),
-                satisfied_by=with_values(rule.meta.satisfied_by, params),
-                due=with_values(rule.meta.due, params),
+                applies_to=rule.meta.applies_to,
+                satisfied_by=rule.meta.satisfied_by,
+                due=rule.meta.due,
                 counts=counts,
                 assessed=assessed,
                 own_population=own,
@@ -296,8 +259,9 @@ def render_supervision(result: AuditResult, sample: SampleDraw | None = None) ->
     context = {
         "r": result,
         "requirements": reqs,
-        "deviations": [q for q in reqs if q.summary.severity is Severity.ERROR and q.counts["fail"]],
-        "remarks": [q for q in reqs if q.summary.severity is Severity.WARNING and q.counts["fail"]],
+        # Findings on rules with a statute: "mulig brudd på …"; the rest rest on guidelines only.
+        "law_findings": [q for q in reqs if q.meta.has_statute and q.counts["fail"]],
+        "guidance_findings": [q for q in reqs if not q.meta.has_statute and q.counts["fail"]],
         "manual": MANUAL_REQUIREMENTS,
         "sources": SOURCES,
         "units": units,
