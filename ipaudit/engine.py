@@ -20,6 +20,7 @@ from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
 from ipaudit.model import (
     CHECK_RESULT_SCHEMA,
     RESULT_SCHEMA,
+    UNKNOWN_UNIT,
     AuditResult,
     ExtractSummary,
     Population,
@@ -30,8 +31,6 @@ from ipaudit.model import (
 )
 from ipaudit.profile import Profile
 from ipaudit.waivers import Waiver, apply_waivers
-
-UNKNOWN_UNIT = "Ukjent enhet"
 
 #: Which date column says when a row of a table happened (rows after as_of are ignored).
 _DATED_BY = {

@@ -60,6 +60,9 @@ CHECK_RESULT_SCHEMA: dict[str, pl.DataType] = {
     "due_date": pl.Date(),
 }
 
+#: The unit a result is reported under when the index assessment names none.
+UNKNOWN_UNIT = "Ukjent enhet"
+
 #: The columns of AuditResult.results: one row per rule and patient.
 RESULT_SCHEMA: dict[str, pl.DataType] = {
     "rule_id": pl.String(),

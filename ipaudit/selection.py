@@ -36,7 +36,7 @@ from typing import Any
 import polars as pl
 
 from ipaudit.errors import InputError
-from ipaudit.model import AuditResult, RuleSummary
+from ipaudit.model import UNKNOWN_UNIT, AuditResult, RuleSummary
 
 STRATIFY_CHOICES: tuple[str, ...] = ("unit",)
 SAMPLE_SCHEMA: dict[str, pl.DataType] = {
@@ -67,7 +67,7 @@ def cohort_patients(result: AuditResult) -> pl.DataFrame:
     ids = [r.meta.id for r in cohort_rules(result)]
     return (
         result.results.filter(pl.col("rule_id").is_in(ids))
-        .select("patient_id", pl.col("unit").fill_null("Ukjent enhet"), "index_date")
+        .select("patient_id", pl.col("unit").fill_null(UNKNOWN_UNIT), "index_date")
         .unique("patient_id", keep="first")
         .sort("patient_id")
         .select([pl.col(n).cast(t) for n, t in SAMPLE_SCHEMA.items()])

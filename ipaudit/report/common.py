@@ -18,6 +18,7 @@ from ipaudit.extract.columns import TABLE_NAMES
 from ipaudit.history import CHANGE_NEW, CHANGE_STILL, GONE_SCHEMA, Comparison
 from ipaudit.model import (
     STATUS_LABELS,
+    UNKNOWN_UNIT,
     AuditResult,
     ProfileInfo,
     RuleMeta,
@@ -25,6 +26,7 @@ from ipaudit.model import (
     Severity,
     Status,
     Suspension,
+    Tag,
     WaiverOutcome,
 )
 from ipaudit.numbers import NBSP, fmt_pct
@@ -60,6 +62,30 @@ PSEUDONYMIZED_TEXT = (
     "Ja: pasient-id-er og andre id-er er erstattet med pseudonymer, og navn og fritekst fra "
     "journalen er utelatt."
 )
+
+#: Why some results stand under «Ukjent enhet» (model.UNKNOWN_UNIT).
+UNKNOWN_UNIT_TEXT = (
+    "Vurderingen som tok pasienten inn i kohorten (indeksvurderingen), har ingen enhet i uttrekket, så "
+    "pasientens resultater er ført under «Ukjent enhet». Fyll inn enheten på vurderingen i journalsystemet "
+    "for å få pasienten med under riktig enhet."
+)
+
+
+def has_unknown_unit(result: AuditResult) -> bool:
+    """Some result is reported under «Ukjent enhet»."""
+    return "unit" in result.results.columns and result.results.get_column("unit").eq(UNKNOWN_UNIT).any()
+
+
+def core_rules(result: AuditResult) -> list[str]:
+    """The ids of the rules tagged core, in report order."""
+    return [r.meta.id for r in result.rules if Tag.CORE in r.meta.tags]
+
+
+def core_text(rule_ids: list[str]) -> str:
+    """What «Kjerneregel» means, naming the core rules of this report."""
+    named = " og ".join([", ".join(rule_ids[:-1]), rule_ids[-1]]) if len(rule_ids) > 1 else "".join(rule_ids)
+    return (f"Kjernereglene ({named}) prøver de grunnleggende dokumentasjonspliktene i arbeidet med "
+            "individuell plan og koordinator. Merket endrer ikke hvordan en regel vurderes eller telles.")
 
 
 def fmt_date(day: dt.date | None) -> str:

@@ -26,7 +26,7 @@ import polars as pl
 
 from ipaudit import headline, numbers
 from ipaudit.history import CHANGE_NEW, Comparison
-from ipaudit.model import AuditResult, RuleSummary, Severity, Status
+from ipaudit.model import UNKNOWN_UNIT, AuditResult, RuleSummary, Severity, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.trend_chart import TrendChart, build_chart
@@ -224,6 +224,9 @@ def render_html(
         "suspensions": [common.suspension_text(s) for s in result.profile.suspensions],
         "generated": common.fmt_datetime(result.generated_at),
         "pseudonymized_text": common.PSEUDONYMIZED_TEXT,
+        "core_text": common.core_text(common.core_rules(result)) if common.core_rules(result) else "",
+        "unknown_unit": UNKNOWN_UNIT if common.has_unknown_unit(result) else None,
+        "unknown_unit_text": common.UNKNOWN_UNIT_TEXT,
         "pointer": common.companions_text(companions),
         "rejected_pointer": common.companions_text(companions, "rejected"),
         "units_pointer": common.companions_text(companions, "units"),

@@ -29,7 +29,7 @@ import polars as pl
 
 from ipaudit import numbers, selection
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES
-from ipaudit.model import AuditResult, RuleSummary, Status
+from ipaudit.model import UNKNOWN_UNIT, AuditResult, RuleSummary, Status
 from ipaudit.report import common, html
 from ipaudit.report.base import ReportView
 from ipaudit.selection import SampleDraw
@@ -135,7 +135,7 @@ def _unit_text(result: AuditResult, rule_id: str) -> str:
         return ""
     failing = (
         units.filter((pl.col("rule_id") == rule_id) & (pl.col("fail") > 0))
-        .select(pl.col("unit").fill_null("Ukjent enhet"), "fail")
+        .select(pl.col("unit").fill_null(UNKNOWN_UNIT), "fail")
         .sort(["fail", "unit"], descending=[True, False])
     )
     if failing.height == 0:
@@ -268,6 +268,8 @@ def render_supervision(result: AuditResult, sample: SampleDraw | None = None) ->
         "other_units": other_units,
         "other_patients": other_patients,
         "unit_count": len(units) + other_units,
+        "unknown_unit": UNKNOWN_UNIT if common.has_unknown_unit(result) else None,
+        "unknown_unit_text": common.UNKNOWN_UNIT_TEXT,
         "period": common.period_text(result),
         "profile": common.profile_text(result.profile),
         "suspensions": [common.suspension_text(s) for s in result.profile.suspensions],

@@ -39,7 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ipaudit.headline import describe, headline, waiver_note, waivers_raise_rates
 from ipaudit.history import Comparison
-from ipaudit.model import STATUS_LABELS, AuditResult, Status
+from ipaudit.model import STATUS_LABELS, UNKNOWN_UNIT, AuditResult, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView
 from ipaudit.report.xlsx_rows import LINE_HEIGHT, Column, FastRowsWorkbook, clean_text, values_frame
@@ -285,6 +285,8 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
     fact("Funn", describe(figures),
          f"Funnene står {where('Funn')}; alvorlighet er satt bare der kravet ikke er oppfylt, så et filter "
          f"på alvorlighet gir bruddene. De som ikke er aktuelle, står {where('Ikke aktuelt')}.")
+    if common.has_unknown_unit(result):
+        fact(UNKNOWN_UNIT, common.UNKNOWN_UNIT_TEXT)
     raised = waivers_raise_rates(result)
     if raised:
         fact("Unntak og etterlevelse", raised)
