@@ -51,7 +51,8 @@ def test_no_explanation_where_nothing_needs_one(tmp_path: Path) -> None:
     write_reports(result, tmp_path, ["html", "xlsx"])
     page = (tmp_path / "ipaudit-report.html").read_text(encoding="utf-8")
     assert common.UNKNOWN_UNIT_TEXT not in _text(page) and 'id="ukjent-enhet"' not in page
-    facts = [row[0] for row in load_workbook(tmp_path / "ipaudit-report.xlsx")["Sammendrag"].iter_rows(values_only=True)]
+    summary = load_workbook(tmp_path / "ipaudit-report.xlsx")["Sammendrag"]
+    facts = [row[0] for row in summary.iter_rows(values_only=True)]
     assert UNKNOWN_UNIT not in facts
 
 
