@@ -184,7 +184,8 @@ def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     "--pseudonymize",
     "key_file",
     type=click.Path(path_type=Path),
-    help="Nøkkelfil: erstatt pasient-id med pseudonymer (HMAC-SHA256) og fjern navn og fritekst i alle utdata.",
+    help="Nøkkelfil (lag en med «ipaudit keygen FIL»): erstatt pasient-id med pseudonymer (HMAC-SHA256) og fjern "
+    "navn og fritekst i alle utdata. Tilsynsrapporten er laget for slike kjøringer.",
 )
 @click.option("--quiet", is_flag=True, help="Skriv bare feil.")
 @_guarded
@@ -218,6 +219,8 @@ def audit(
     with _progress(show=not quiet) as progress:
         outcome = run(dataclasses.replace(request, progress=progress))
     _warn(outcome.result)
+    if "supervision" in request.formats and key_file is None and not quiet:
+        echo(f"ipaudit: merk: {SUPERVISION_HINT}", err=True)
     if not quiet:
         from ipaudit.summary import render_summary
 
@@ -358,6 +361,13 @@ def sample(out_dir: Path, patients: int, seed: int, as_of: dt.date, xlsx: Path |
     return EXIT_OK
 
 
+#: Said on stderr when the supervision report is written from real patient ids.
+SUPERVISION_HINT = (
+    "tilsynsrapporten er laget for pseudonymiserte kjøringer; legg til --pseudonymize NØKKELFIL "
+    "(lag en nøkkel med «ipaudit keygen NØKKELFIL»)."
+)
+
+
 def _load_key(path: Path) -> Any:
     """The pseudonymisation key; a warning (readable by others, short key) goes to stderr."""
     from ipaudit.pseudonymize import load_key
@@ -384,7 +394,12 @@ def _load_key(path: Path) -> Any:
     show_default=True,
     help="Mappen arbeidsboken (ipaudit-stikkprove.xlsx) skrives til.",
 )
-@click.option("--pseudonymize", "key_file", type=click.Path(path_type=Path), help="Pseudonymiser med nøkkelfilen.")
+@click.option(
+    "--pseudonymize",
+    "key_file",
+    type=click.Path(path_type=Path),
+    help="Pseudonymiser med nøkkelfilen (lag en med «ipaudit keygen FIL»).",
+)
 @_guarded
 def select_command(
     extract: Path,
@@ -417,6 +432,20 @@ def select_command(
     _warn(outcome.result)
     drawn = outcome.sample.patients.height if outcome.sample is not None else 0
     echo(f"Stikkprøve på {drawn} av {outcome.result.cohort_size} pasienter skrevet til {outcome.written[0]}")
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("key_file", type=click.Path(path_type=Path))
+@_guarded
+def keygen(key_file: Path) -> int:
+    """Lag en ny, tilfeldig nøkkel til --pseudonymize; filen blir bare lesbar for deg."""
+    from ipaudit.keygen import write_key
+
+    path = write_key(key_file)
+    echo(f"Ny nøkkel skrevet til {path} (bare lesbar for deg).")
+    echo("Ta vare på den og hold den hemmelig: samme nøkkel gir samme pseudonymer, og ipaudit reidentify trenger den.")
+    echo(f"Bruk: ipaudit audit UTTREKK --format supervision --pseudonymize {path}")
     return EXIT_OK
 
 

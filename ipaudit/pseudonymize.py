@@ -90,7 +90,7 @@ def load_key(path: Path) -> tuple[Key, str | None]:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(f"Nøkkelfilen {path} finnes ikke") from None
+        raise InputError(f"Nøkkelfilen {path} finnes ikke; lag en med «ipaudit keygen {path}»") from None
     except OSError as exc:
         raise InputError(f"Nøkkelfilen {path} kan ikke leses ({exc.strerror})") from None
     if stat.S_ISDIR(info.st_mode):
@@ -106,12 +106,13 @@ def load_key(path: Path) -> tuple[Key, str | None]:
             data = data[: -len(ending)]
             break
     if not data.strip():
-        raise InputError(f"Nøkkelfilen {path} er tom")
+        raise InputError(f"Nøkkelfilen {path} er tom; lag en ny nøkkelfil med «ipaudit keygen FIL»")
     warnings = []
     if info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
         warnings.append(f"Advarsel: nøkkelfilen {path} kan leses av andre (chmod 600 anbefales).")
     if len(data) < SHORT_KEY_BYTES:
-        warnings.append(f"Advarsel: nøkkelen er kortere enn {SHORT_KEY_BYTES} byte; bruk en lang, tilfeldig nøkkel.")
+        warnings.append(f"Advarsel: nøkkelen er kortere enn {SHORT_KEY_BYTES} byte; bruk en lang, tilfeldig nøkkel "
+                        "(«ipaudit keygen FIL» lager en).")
     return Key(data), " ".join(warnings) or None
 
 

@@ -57,7 +57,7 @@ def extract(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["audit"], ["validate"], ["rules"], ["sample"], ["trend"], ["select"], ["reidentify"]]
+    "command", [[], ["audit"], ["validate"], ["rules"], ["sample"], ["trend"], ["select"], ["reidentify"], ["keygen"]]
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = invoke([*command, "--help"], 0)
