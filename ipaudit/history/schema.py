@@ -89,6 +89,7 @@ def connect(path: Path, *, create: bool, timeout: float) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: a million-row insert keeps its index pages in memory
+        _refuse_damaged(conn, path)
         migrate(conn, path)
     except sqlite3.OperationalError as exc:
         conn.close()
@@ -97,11 +98,38 @@ def connect(path: Path, *, create: bool, timeout: float) -> sqlite3.Connection:
         raise InputError(f"Historikkfilen {path} kan ikke brukes: {exc}") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if "malformed" in str(exc) or "corrupt" in str(exc):
+            raise InputError(_damaged(path, str(exc))) from None
         raise InputError(f"Historikkfilen {path} er ikke en SQLite-fil ({exc})") from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _refuse_damaged(conn: sqlite3.Connection, path: Path) -> None:
+    """``PRAGMA quick_check`` before the file is used: a damaged file is neither read nor written.
+
+    SQLite reads a damaged page without complaint until it needs it, and a run would then
+    append to a file whose earlier runs are already partly lost; better to stop at once.
+    """
+    try:
+        problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise  # another run is writing: reported as such by connect()
+        problems = [str(exc)]
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    if problems != ["ok"]:
+        raise InputError(_damaged(path, problems[0]))
+
+
+def _damaged(path: Path, problem: str) -> str:
+    return (
+        f"Historikkfilen {path} er skadet (PRAGMA quick_check: {problem}); den er verken lest eller endret. "
+        "Hent den fra sikkerhetskopi, eller flytt den bort for å begynne en ny historikk"
+    )
 
 
 def _check_file(path: Path, *, create: bool) -> None:
