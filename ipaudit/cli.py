@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from ipaudit import __version__, cli_text
-from ipaudit.errors import InputError
+from ipaudit.errors import InputError, storage_problem
 from ipaudit.terminal import clean, echo
 
 if TYPE_CHECKING:
@@ -68,6 +68,9 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
+            if isinstance(exc, OSError) and (message := storage_problem(exc)):
+                echo(f"ipaudit: feil: {message}", err=True)
+                sys.exit(EXIT_INPUT)
             if os.environ.get("IPAUDIT_DEBUG"):
                 raise
             echo(

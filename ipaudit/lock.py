@@ -6,6 +6,9 @@ the kernel releases it when the holder exits in any way — including SIGKILL or
 cut — and there is never a stale lock to clean up. The file stays in place (deleting a
 lock file races with the next locker) and holds the pid of the last holder, for the
 message. It is hidden, so it never counts as a report. Linux and other POSIX systems only.
+Once the lock is held, whatever a killed run left in the directory is dealt with first: a
+report set cut off while being moved into place is completed, one cut off while rendering is
+rolled back, stale temporary files are removed (``ipaudit.report.reportset.recover``).
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ def run_lock(out_dir: Path | str) -> Iterator[Path]:
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        from ipaudit.report.reportset import recover
+
+        recover(out_dir)  # finish or roll back what a killed run left, before anything else
         yield path
     finally:
         os.close(fd)  # closing the descriptor releases the lock

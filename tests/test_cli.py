@@ -69,6 +69,7 @@ def test_audit_writes_every_format_and_exits_1_on_failing_errors(extract: Path, 
     result = invoke(["audit", str(extract), "--as-of", "30.06.2025", "--out", str(out)], 1)
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [
+        "ipaudit-manifest.json",
         "ipaudit-rejected.csv",
         "ipaudit-report.html",
         "ipaudit-report.xlsx",

@@ -15,6 +15,7 @@ import pytest
 
 from ipaudit.errors import InputError
 from ipaudit.lock import LOCK_NAME, run_lock
+from ipaudit.report.reportset import recover
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,9 +145,10 @@ def _assert_complete(out: Path) -> None:
     assert "rule_id" in pl.read_csv(out / "ipaudit-results.csv", infer_schema=False).columns
     pl.read_csv(out / "ipaudit-rejected.csv", infer_schema=False)
     visible = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-    assert visible == {*REPORTS, "ipaudit-rejected.csv", "ipaudit-waivers.csv"}, "a temporary file looks like a report"
+    expected = {*REPORTS, "ipaudit-rejected.csv", "ipaudit-waivers.csv", "ipaudit-manifest.json"}
+    assert visible == expected, "a temporary file looks like a report"
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != LOCK_NAME]
-    assert all(name.endswith(".tmp") for name in leftovers), leftovers
+    assert all(name.startswith((".ipaudit-staging-", ".ipaudit-commit")) for name in leftovers), leftovers
 
 
 @pytest.mark.slow
@@ -178,7 +180,6 @@ def test_a_run_killed_while_writing_leaves_the_previous_reports_readable(tmp_pat
         assert writer.returncode == -signal.SIGKILL
         _assert_complete(out)
         assert len(json.loads((out / "ipaudit-results.json").read_text("utf-8"))["results"]) > small
-        interrupted += any(p.name.endswith(".tmp") for p in out.iterdir())
-        for stale in out.glob(".*.tmp"):  # what the next run under the lock may sweep away
-            stale.unlink()
+        interrupted += any(p.name.startswith(".ipaudit-") for p in out.iterdir())
+        recover(out)  # what the next run does first, under the lock
     assert interrupted, "no kill landed in the middle of a write; the test proved nothing"

@@ -142,7 +142,8 @@ def test_csv_changes_and_resolved_file(run: Recorded, tmp_path: Path) -> None:
         "ipaudit-resolved.csv",
         "ipaudit-waivers.csv",
     ]
-    assert sorted(os.listdir(tmp_path)) == sorted(p.name for p in paths)  # no temporary files left
+    # no temporary files left; the manifest describes the set
+    assert sorted(os.listdir(tmp_path)) == sorted([*(p.name for p in paths), "ipaudit-manifest.json"])
 
     rows = _read_csv(tmp_path / "ipaudit-results.csv")
     assert list(rows[0]) == [*RESULT_COLUMNS, "finding_id", "change"]

@@ -26,7 +26,7 @@ def test_all_formats(tmp_path: Path) -> None:
     out = tmp_path / "new" / "dir"
     paths = write_reports(make_result(20), out, FORMATS)
     assert [p.name for p in paths] == ALL_FILES
-    assert sorted(os.listdir(out)) == sorted(ALL_FILES)
+    assert sorted(os.listdir(out)) == sorted([*ALL_FILES, "ipaudit-manifest.json"])
     assert all(p.stat().st_size > 0 for p in paths)
 
 
@@ -58,7 +58,7 @@ def test_bad_formats_are_input_errors_before_anything_is_written(
 def test_a_failing_view_leaves_the_old_reports(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     write_reports(make_result(10), tmp_path, FORMATS)
-    before = {name: (tmp_path / name).read_bytes() for name in ALL_FILES}
+    before = {name: (tmp_path / name).read_bytes() for name in [*ALL_FILES, "ipaudit-manifest.json"]}
 
     def broken(self: ReportView, result: AuditResult, targets: Mapping[str, Path]) -> None:
         for path in targets.values():
@@ -69,8 +69,8 @@ def test_a_failing_view_leaves_the_old_reports(tmp_path: Path,
     with pytest.raises(RuntimeError, match="disk full"):
         # json is rendered after xlsx and html before it: neither may replace the old file.
         write_reports(make_result(30), tmp_path, ["html", "xlsx", "json", "csv"])
-    assert sorted(os.listdir(tmp_path)) == sorted(ALL_FILES)  # no temporary files left
-    assert {name: (tmp_path / name).read_bytes() for name in ALL_FILES} == before
+    assert sorted(os.listdir(tmp_path)) == sorted(before)  # no temporary files left
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
 
 
 def test_interrupt_leaves_no_temporary_files(tmp_path: Path,

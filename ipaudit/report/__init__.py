@@ -1,9 +1,10 @@
 """Report views of one AuditResult, written atomically: HTML, Excel, JSON and CSV.
 
-``write_reports`` renders every requested format to temporary files in the output
-directory, flushes them to disk, and only then renames them over the old reports
-(``atomic.atomic_files``). If any view raises (or the run is interrupted) the temporary
-files are removed and last night's reports are left exactly as they were.
+``write_reports`` renders every requested format into a staging folder in the output
+directory, flushes it to disk, and only then moves the set into place with a manifest
+written last (``reportset.commit_report_set``). If any view raises (or the run is
+interrupted before the commit) last night's reports are left exactly as they were; a commit
+cut off half way is completed by the next run.
 
 What a run adds beyond the audit (history comparison, review sample) reaches every view as
 one ``RunContext``, built by ``ipaudit.pipeline``.
@@ -16,11 +17,11 @@ from pathlib import Path
 
 from ipaudit.errors import InputError
 from ipaudit.model import AuditResult
-from ipaudit.report.atomic import atomic_files
 from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.csv import CsvView
 from ipaudit.report.html import DEFAULT_LIMIT, HtmlView
 from ipaudit.report.json import JsonView
+from ipaudit.report.reportset import commit_report_set, new_run_id
 from ipaudit.report.review_workbook import ReviewWorkbookView
 from ipaudit.report.supervision import SupervisionView
 from ipaudit.report.xlsx import XlsxView
@@ -65,10 +66,20 @@ def write_views(result: AuditResult, out_dir: Path, views: Sequence[ReportView])
     """Render ``views`` into ``out_dir`` atomically; return the final paths of their files."""
     planned = [(view, view.filenames_for(result)) for view in views]
     names = [name for _, view_names in planned for name in view_names]
-    with atomic_files(out_dir, names) as temporaries:
+
+    def render(paths: dict[str, Path]) -> None:
         for view, view_names in planned:
-            view.render(result, {name: temporaries[name] for name in view_names})
-    return [Path(out_dir) / name for name in names]
+            view.render(result, {name: paths[name] for name in view_names})
+
+    run = {
+        "run_id": new_run_id(result.generated_at),
+        "generated_at": result.generated_at.isoformat(timespec="seconds"),
+        "as_of": result.as_of.isoformat(),
+        "profile": result.profile.name,
+        "tool_version": result.tool_version,
+        "pseudonymized": result.pseudonymized,
+    }
+    return commit_report_set(Path(out_dir), names, render, run)
 
 
 def write_reports(

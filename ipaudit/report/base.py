@@ -48,8 +48,8 @@ class ReportView(ABC):
     def filenames_for(self, result: AuditResult) -> tuple[str, ...]:
         """The files this view writes for ``result``: ``filenames``, unless a view writes some
         of them only for some results (the CSV view writes ipaudit-resolved.csv only with a
-        history). ``write_reports`` creates a temporary file for each, so atomic replacement
-        covers every file a view writes."""
+        history). ``write_reports`` stages a file for each, so the set's commit and its manifest
+        cover every file a view writes."""
         return self.filenames
 
     @abstractmethod
