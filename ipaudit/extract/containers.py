@@ -69,20 +69,30 @@ def locate_tables(location: Path) -> Layout:
 
 
 def _locate_in_directory(directory: Path) -> Layout:
-    found: dict[str, TableLocation] = {}
-    ignored: list[str] = []
     try:
-        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+        entries = [(entry.name, entry.is_file()) for entry in directory.iterdir()]
     except OSError as exc:
         raise InputError(f"{directory} kan ikke leses ({exc.strerror})") from exc
-    for entry in entries:
+    return tables_in_listing(directory, entries)
+
+
+def tables_in_listing(directory: Path, entries: list[tuple[str, bool]]) -> Layout:
+    """The tables among a directory's entries, given as (name, is a file).
+
+    The one place the naming rules are applied; the Spark engine lists a URI's directory
+    with Hadoop's file system and hands the names here.
+    """
+    found: dict[str, TableLocation] = {}
+    ignored: list[str] = []
+    for name, is_file in sorted(entries):
+        entry = directory / name
         fmt = FORMATS.get(entry.suffix.lower())
-        table = table_for_name(entry.stem) if fmt and entry.is_file() else None
+        table = table_for_name(entry.stem) if fmt and is_file else None
         if table is None or fmt is None:
-            ignored.append(entry.name)
+            ignored.append(name)
             continue
         if table in found:
-            raise InputError(f"{directory}: to filer for tabellen {table}: {found[table].path.name} og {entry.name}")
+            raise InputError(f"{directory}: to filer for tabellen {table}: {found[table].path.name} og {name}")
         found[table] = TableLocation(table, entry, None, fmt)
     return Layout(directory, _in_table_order(found), tuple(ignored))
 
@@ -184,15 +194,18 @@ def _scan_parquet_text(path: Path, label: str) -> tuple[pl.LazyFrame, list[str]]
         raise InputError(f"{label} kan ikke leses som Parquet")
     headers = [name for name in schema.names() if not is_national_id(name)]
     plan = (
-        lazy.select([_as_text(name, schema[name]) for name in headers])
+        lazy.select([as_text(name, schema[name]) for name in headers])
         .with_row_index(SOURCE_ROW, offset=2)
         .with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
     )
     return plan, headers
 
 
-def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
-    """A Parquet column as text: lists joined by commas, datetimes as their date (ISO)."""
+def as_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A Parquet column as text: lists joined by commas, datetimes as their date (ISO).
+
+    The Spark engine casts each batch of a Parquet table with the same expressions.
+    """
     column = pl.col(name)
     if isinstance(dtype, pl.List | pl.Array):
         if isinstance(dtype, pl.Array):

@@ -42,7 +42,7 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
     """
     location = Path(path)
     layout = locate_tables(location)
-    _require_tables(layout)
+    require_tables(layout)
     hashes: dict[Path, str] = {}
     tables: dict[str, pl.DataFrame] = {}
     counts: dict[str, TableCounts] = {}
@@ -55,12 +55,11 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
         with spooling():  # a transcoded copy of the file lives only until it is collected
             raw = read_table_text(where, hashes)
             prepared = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
-        text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY)
+        text, structural = split_prepared(table, prepared, raw.faults)
         parsed, parse_faults = parse(table, text)
         result = validate_table(table, text, parsed, parse_faults, patients)
         if table == "patients":
             patients = patient_ids(text, result.accepted)
-        structural = structural_rejects(table, raw.faults, prepared.filter(pl.col(EMPTY)).get_column(SOURCE_ROW))
         tables[table] = result.accepted
         counts[table] = TableCounts(
             result.counts.rows_read + structural.height,
@@ -80,6 +79,16 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
     )
 
 
+def split_prepared(
+    table: str, prepared: pl.DataFrame, faults: tuple[tuple[int, str], ...]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A prepared table (with EMPTY) as (the rows with a value, the rows rejected before their
+    columns were read: ``faults`` of the file and the empty rows). Row-local, so the Spark
+    engine splits each batch with it."""
+    text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY)
+    return text, structural_rejects(table, faults, prepared.filter(pl.col(EMPTY)).get_column(SOURCE_ROW))
+
+
 def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_rows: pl.Series) -> pl.DataFrame:
     """Rejected entries (REJECTED_SCHEMA) for records rejected before their columns were read:
     malformed records and rows without any value. Their column is empty: the fault is the row's."""
@@ -91,7 +100,7 @@ def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_ro
     )
 
 
-def _require_tables(layout: Layout) -> None:
+def require_tables(layout: Layout) -> None:
     """Raise InputError naming the extract when a required table is absent (for a workbook:
     every missing table at once, and the sheets it has)."""
     missing = [table for table in REQUIRED_TABLES if table not in layout.tables]
