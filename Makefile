@@ -13,10 +13,10 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install ipaudit with test and lint tools
+install: $(STAMP) ## create .venv and install ipaudit with test and lint tools and the Spark engine
 
 demo: $(STAMP) ## audit the shipped sample extract and say where the reports are
 	$(BIN)/ipaudit audit sample_data/extract --as-of 2025-06-30 --out $(OUT) --fail-on never

@@ -30,6 +30,7 @@ from ipaudit.terminal import clean, echo
 if TYPE_CHECKING:
     from ipaudit.pipeline import Progress
 
+ENGINES = ("polars", "spark")
 EXIT_OK, EXIT_FAILING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 128 + 13
 """stdout was closed by its reader: 128 + SIGPIPE, as a shell reports ``cat big | head``."""
@@ -153,7 +154,7 @@ def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command()
-@click.argument("extract", type=click.Path(path_type=Path))
+@click.argument("extract", type=click.Path())
 @_audit_settings
 @click.option(
     "--format",
@@ -190,10 +191,23 @@ def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Nøkkelfil (lag en med «ipaudit keygen FIL»): erstatt pasient-id med pseudonymer (HMAC-SHA256) og fjern "
     "navn og fritekst i alle utdata. Tilsynsrapporten er laget for slike kjøringer.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),  # pipeline.ENGINES; restated so --help needs no polars import
+    default="polars",
+    show_default=True,
+    help="Hvor uttrekket leses og dokumentene gås gjennom: polars på denne maskinen, eller spark (Apache Spark; "
+    "EXTRACT kan da også være en URI som s3a://, abfss://, hdfs://). Se docs/scale-out.md.",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="Med --engine spark: Spark-master (standard: kjørende økt, ellers local[*]).",
+)
 @click.option("--quiet", is_flag=True, help="Skriv bare feil.")
 @_guarded
 def audit(
-    extract: Path,
+    extract: str,
     profile: str,
     as_of: dt.date | None,
     period_from: dt.date | None,
@@ -204,6 +218,8 @@ def audit(
     fail_on: str,
     history_path: Path | None,
     key_file: Path | None,
+    engine: str,
+    spark_master: str | None,
     quiet: bool,
 ) -> int:
     """Revider et uttrekk og skriv rapporter."""
@@ -211,13 +227,20 @@ def audit(
     from ipaudit.pipeline import RunRequest, run
     from ipaudit.report import FORMATS
 
+    if spark_master and engine != "spark":
+        raise InputError("--spark-master gjelder bare med --engine spark")
+    if engine != "spark" and "://" in extract:
+        raise InputError(f"{extract}: en URI kan bare leses med --engine spark")
     request = RunRequest(
-        extract=extract,
+        extract=Path(extract),
         options=_options(profile, as_of, period_from, period_to, waivers_file),
         out_dir=out_dir,
         formats=tuple(_formats(formats, FORMATS)),
         key=_load_key(key_file) if key_file else None,
         history_path=history_path,
+        engine=engine,
+        spark_master=spark_master,
+        extract_uri=extract,
     )
     with _progress(show=not quiet) as progress:
         outcome = run(dataclasses.replace(request, progress=progress))

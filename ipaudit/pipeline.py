@@ -29,6 +29,7 @@ from ipaudit.model import AuditResult
 from ipaudit.selection import DEFAULT_SPEC, SampleDraw, SampleSpec
 
 if TYPE_CHECKING:
+    from ipaudit.extract import Extract
     from ipaudit.history import Comparison
     from ipaudit.pseudonymize import Key
     from ipaudit.report.base import RunContext
@@ -69,6 +70,18 @@ class RunRequest:
     """When the reports say they were made; tests pass a fixed clock to compare bytes."""
     progress: Progress | None = None
     """Told which table is being read (the CLI's progress bar)."""
+    engine: str = "polars"
+    """Where the document-heavy stage runs (``ENGINES``): ``polars`` on this machine, or
+    ``spark`` (``ipaudit.spark``: reading, validation, the window and the free text in Spark)."""
+    spark_master: str | None = None
+    """With the Spark engine: the master URL (None: the running session, else ``local[*]``)."""
+    extract_uri: str | None = None
+    """With the Spark engine: the extract as written, which may be a URI Spark reads
+    (``s3a://…``, ``abfss://…``, ``hdfs://…``, ``file://…``). None: ``extract``."""
+
+
+ENGINES = ("polars", "spark")
+"""The engines ``RunRequest.engine`` may name."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,14 @@ def _write(result: AuditResult, request: RunRequest, context: RunContext) -> tup
     return tuple(write_views(result, request.out_dir, views))
 
 
+def _read(request: RunRequest) -> Extract:
+    """Step 1 on the Spark engine: the extract read and validated in Spark."""
+    from ipaudit.spark import read_extract_spark
+
+    where = request.extract_uri or str(request.extract)
+    return read_extract_spark(where, master=request.spark_master, progress=request.progress)
+
+
 def run(request: RunRequest) -> Outcome:
     """Run the steps in order under the output directory's lock; return what came of it.
 
@@ -118,8 +139,13 @@ def run(request: RunRequest) -> Outcome:
 
     # The lock is taken before reading, so a second run on the same directory is refused at once.
     with run_lock(request.out_dir):
-        data = read_extract(request.extract, progress=request.progress)
-        result = audit(data, request.options, generated_at=request.clock())
+        data = _read(request) if request.engine == "spark" else read_extract(request.extract, request.progress)
+        try:
+            result = audit(data, request.options, generated_at=request.clock())
+        finally:
+            release = getattr(data.document_stage, "release", None)
+            if release is not None:
+                release()
         sample = _draw(result, request)
         if request.key is not None:
             from ipaudit.pseudonymize import pseudonymize_result

@@ -31,7 +31,7 @@ from ipaudit.extract.reasons import REJECTED_PATIENT, SOURCE_ROW, UNKNOWN_PATIEN
 from ipaudit.extract.validate import PatientIds, ValidatedTable, patient_ids
 from ipaudit.spark import batches
 from ipaudit.spark.schemas import spark_schema
-from ipaudit.spark.session import spark_session
+from ipaudit.spark.session import BROADCAST_ROWS, spark_session
 from ipaudit.spark.stage import SparkDocuments
 
 if TYPE_CHECKING:
@@ -229,6 +229,8 @@ def _merge(spark: SparkSession, judged: DataFrame, patients: PatientIds) -> Data
         .when(F.col("__accepted").isNotNull(), F.lit(REJECTED_PATIENT))
         .otherwise(F.lit(UNKNOWN_PATIENT))
     )
+    if standing.height <= BROADCAST_ROWS:
+        seen = F.broadcast(seen)
     frame = frame.join(seen, on="patient_id", how="left").withColumn(batches.STANDING, standing_expr).drop("__accepted")
     merged = frame.mapInArrow(batches.merge_judged(table), spark_schema(batches.merged_schema(table)))  # type: ignore[arg-type]
     return merged.persist(StorageLevel.MEMORY_AND_DISK)

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 DEFAULT_MASTER = "local[*]"
 
+BROADCAST_ROWS = 5_000_000
+"""Patient-sized frames (the cohort window, the patients' standing) up to this many rows are
+broadcast to every task instead of shuffling the documents to join them."""
+
 #: Settings of a session ipaudit starts itself (a session that already runs keeps its own).
 SESSION_SETTINGS: dict[str, str] = {
     "spark.ui.enabled": "false",

@@ -17,6 +17,7 @@ import polars as pl
 from ipaudit.documents import EVIDENCE_KEEP, WINDOW_COLUMNS, Patterns, finish_documents, finish_evidence
 from ipaudit.spark import batches
 from ipaudit.spark.schemas import spark_schema
+from ipaudit.spark.session import BROADCAST_ROWS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -38,7 +39,11 @@ class SparkDocuments:
         schema = {name: dtype for name, dtype in window.schema.items() if name in WINDOW_COLUMNS}
         arrow = pl.DataFrame(window.select(WINDOW_COLUMNS)).to_arrow(compat_level=pl.CompatLevel.oldest())
         cohort = self.spark.createDataFrame(arrow.cast(batches.arrow_schema(schema)), spark_schema(schema))
-        joined = self.documents.join(cohort, on="patient_id", how="inner")
+        from pyspark.sql import functions as F
+
+        joined = self.documents.join(
+            F.broadcast(cohort) if window.height <= BROADCAST_ROWS else cohort, on="patient_id", how="inner"
+        )
         stage = batches.stage_schema()
         out = joined.mapInArrow(batches.document_stage(as_of, patterns), spark_schema(stage))  # type: ignore[arg-type]
         table = out.toArrow()

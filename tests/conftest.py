@@ -1,0 +1,32 @@
+"""Shared fixtures: one Spark session per test run (the JVM starts once, only when a test asks)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+#: Small and quiet: two cores, two shuffle partitions, no UI, small file splits so that a
+#: test Parquet file is read in several partitions (row numbers must still come out right).
+SPARK_TEST_SETTINGS = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.sql.files.maxPartitionBytes": "16384",
+    "spark.sql.files.openCostInBytes": "0",
+    "spark.driver.memory": "1g",
+}
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """A local[2] Spark session for the whole run; tests skip when pyspark is not installed
+    (in CI, ``IPAUDIT_REQUIRE_SPARK=1``, they fail instead)."""
+    if not os.environ.get("IPAUDIT_REQUIRE_SPARK"):
+        pytest.importorskip("pyspark")
+    from ipaudit.spark import spark_session
+
+    session = spark_session("local[2]", SPARK_TEST_SETTINGS)
+    yield session
+    session.stop()
