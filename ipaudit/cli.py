@@ -196,8 +196,8 @@ def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Choice(ENGINES),  # pipeline.ENGINES; restated so --help needs no polars import
     default="polars",
     show_default=True,
-    help="Hvor uttrekket leses og dokumentene gås gjennom: polars på denne maskinen, eller spark (Apache Spark; "
-    "EXTRACT kan da også være en URI som s3a://, abfss://, hdfs://). Se docs/scale-out.md.",
+    help="Motor for lesing og dokumenter: polars (denne maskinen) eller spark (Apache Spark; EXTRACT kan da "
+    "være en URI som s3a://…). Se docs/scale-out.md.",
 )
 @click.option(
     "--spark-master",

@@ -10,7 +10,19 @@ engines cannot drift. Needs ``pip install 'ipaudit[spark]'`` and Java 17.
 
 from __future__ import annotations
 
-from ipaudit.spark.reader import read_extract_spark
-from ipaudit.spark.session import pyspark_available, spark_session
+from typing import Any
 
 __all__ = ["pyspark_available", "read_extract_spark", "spark_session"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import lazily: ``ipaudit.spark.batches`` (what workers run) needs no pyspark."""
+    if name == "read_extract_spark":
+        from ipaudit.spark.reader import read_extract_spark
+
+        return read_extract_spark
+    if name in ("spark_session", "pyspark_available"):
+        from ipaudit.spark import session
+
+        return getattr(session, name)
+    raise AttributeError(name)
