@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
-#: Small and quiet: two cores, two shuffle partitions, no UI, small file splits so that a
-#: test Parquet file is read in several partitions (row numbers must still come out right).
+#: Small and quiet: two cores, two shuffle partitions, no UI, no adaptive re-planning (on tiny
+#: data it only adds jobs), small file splits so that a test Parquet file is read in several
+#: partitions (row numbers must still come out right).
 SPARK_TEST_SETTINGS = {
     "spark.sql.shuffle.partitions": "2",
     "spark.default.parallelism": "2",
-    "spark.sql.files.maxPartitionBytes": "16384",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.files.maxPartitionBytes": "65536",
     "spark.sql.files.openCostInBytes": "0",
     "spark.driver.memory": "1g",
 }

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from ipaudit.documents import local_stage
+from ipaudit.documents import finish_documents, finish_evidence, local_stage
 from ipaudit.extract import read_extract
 from ipaudit.extract.containers import collect_text, locate_tables, read_table_text
 from ipaudit.extract.parse import prepare
@@ -113,11 +113,9 @@ def test_the_document_stage_per_batch_is_the_one_machine_stage(extract: Path) ->
     run = batches.document_stage(AS_OF, options.profile.patterns)
     pieces = [joined.slice(offset, 25).to_arrow() for offset in range(0, joined.height, 25)]
     arrow = [batch for piece in pieces for batch in piece.to_batches()]
-    out = pl.concat(pl.from_arrow(batch) for batch in run(arrow))  # type: ignore[attr-defined]
-    evidence = out.filter(pl.col(batches.KIND).is_not_null())
-    assert sorted(evidence.select("document_id", batches.KIND).rows()) == sorted(
-        expected_evidence.select("document_id", "kind").rows()
-    )
-    documents = out.filter(pl.col(batches.KIND).is_null())
-    assert sorted(documents.get_column("document_id")) == sorted(expected_documents.get_column("document_id"))
+    rows = pl.concat(pl.from_arrow(batch) for batch in run(arrow)).to_dicts()  # type: ignore[attr-defined]
+    evidence = pl.concat([batches.from_ipc(r["payload"]) for r in rows if r["part"] == "evidence"])
+    documents = pl.concat([batches.from_ipc(r["payload"]) for r in rows if r["part"] == "documents"])
+    assert_frame_equal(finish_evidence(evidence), expected_evidence)
+    assert_frame_equal(finish_documents(documents), expected_documents)
     assert expected_evidence.height > 0

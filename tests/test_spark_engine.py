@@ -38,7 +38,7 @@ PROFILES = ("national", "unn", "helse-bergen")
 
 
 def _sample(root: Path) -> Path:
-    generate(root, patients=120, seed=11, as_of=AS_OF)
+    generate(root, patients=80, seed=11, as_of=AS_OF)
     return root / "extract"
 
 
@@ -89,7 +89,7 @@ def _parquet(extract: Path, target: Path) -> Path:
         frame = pl.read_csv(text.replace("\r\n", "\n").encode(), separator=";", infer_schema=False)
         if "Fødselsdato" in frame.columns:
             frame = frame.with_columns(pl.col("Fødselsdato").str.to_date("%d.%m.%Y", strict=False))
-        frame.write_parquet(target / f"{source.stem}.parquet", row_group_size=40)
+        frame.write_parquet(target / f"{source.stem}.parquet", row_group_size=100)
     return target
 
 

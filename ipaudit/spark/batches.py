@@ -11,8 +11,8 @@ columns plus the row faults in ``FAULTS`` (a list of (order, column, reason)).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
+import json
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from ipaudit.documents import EVIDENCE_KEEP, Patterns, evidence_rows, signed_in_window
+from ipaudit.documents import Patterns, evidence_rows, signed_in_window
 from ipaudit.errors import InputError
 from ipaudit.extract.columns import TABLE_COLUMNS
 from ipaudit.extract.containers import TableLocation, as_text, collect_text, read_table_text
@@ -54,6 +54,10 @@ KIND = "__kind"
 BY = "__by"
 """Set on an evidence row of the document stage; null on a document row."""
 
+SOURCE = "__source"
+"""On the first row read from a CSV file: the file's ``SourceFile`` fingerprint and headers
+(JSON), carried through both passes so the file is read once; null elsewhere."""
+
 INPUT_ERROR = "IPAUDIT-INPUT-ERROR"
 """Marks an input error raised in a worker, so the driver can tell it from a crash."""
 
@@ -70,18 +74,18 @@ def unique_columns(table: str) -> tuple[str, ...]:
 
 def judged_schema(table: str) -> dict[str, pl.DataType]:
     """Columns of a table's rows after the first pass (before duplicates and orphans)."""
-    return {**TABLE_SCHEMAS[table], FAULTS: pl.List(_FAULT_STRUCT)}
+    return {**TABLE_SCHEMAS[table], FAULTS: pl.List(_FAULT_STRUCT), SOURCE: pl.String()}
 
 
 def merged_schema(table: str) -> dict[str, pl.DataType]:
     """Columns of a table's rows after the second pass: accepted or with their rejection."""
-    return {**TABLE_SCHEMAS[table], REJECTED_COLUMN: pl.String(), REJECTED_REASON: pl.String()}
+    return {**TABLE_SCHEMAS[table], REJECTED_COLUMN: pl.String(), REJECTED_REASON: pl.String(), SOURCE: pl.String()}
 
 
-def stage_schema() -> dict[str, pl.DataType]:
-    """Columns of the document stage's output: windowed documents and evidence rows in one."""
-    documents = {name: dtype for name, dtype in TABLE_SCHEMAS["documents"].items() if name != "text"}
-    return {**documents, "index_date": pl.Date(), KIND: pl.String(), BY: pl.String()}
+STAGE_SCHEMA: dict[str, pl.DataType] = {"part": pl.String(), "payload": pl.Binary()}
+"""Output of ``document_stage``: per chunk, the windowed documents and the evidence rows, each
+as Arrow IPC (``part`` = ``documents`` or ``evidence``), so their columns are whatever the
+shared functions give."""
 
 
 def arrow_schema(schema: dict[str, pl.DataType]) -> pa.Schema:
@@ -152,6 +156,7 @@ def judge_text(table: str, text: pl.DataFrame, *, duplicates: bool = False) -> p
         .join(per_row, on=IDX, how="left", maintain_order="left")
         .rename({SOURCE_ROW: "source_row"})
     )
+    judged = judged.with_columns(pl.lit(None, pl.String).alias(SOURCE))
     return judged.select(list(judged_schema(table))).cast(pl.Schema(judged_schema(table)))
 
 
@@ -197,17 +202,19 @@ def finish_table(table: str, judged: pl.DataFrame, patients: PatientIds | None) 
 SMALL_SCHEMA: dict[str, pl.DataType] = {
     "path": pl.String(),
     "sha256": pl.String(),
+    "headers": pl.List(pl.String()),
     "error": pl.String(),
     "payload": pl.Binary(),
 }
-"""Output of ``read_whole``: per file its fingerprint, an input error or the judged table (Arrow IPC)."""
+"""Output of ``read_whole``: per file its fingerprint and headers (``SourceFile``), an input
+error, or the judged table (Arrow IPC)."""
 
 
-def read_whole(files: dict[str, tuple[str, str, str]]) -> object:
+def read_whole(files: dict[str, tuple[str, str, str, bool]]) -> object:
     """A ``mapInArrow`` function over binaryFile rows of patient-sized tables: each file read
-    whole by the one-machine reader (``files``: file name → (table, format, label)) and
-    judged with its duplicates; the judged frame travels back as Arrow IPC bytes. A file
-    of the table ``documents`` is only fingerprinted (its rows are read in parallel)."""
+    whole by the one-machine reader (``files``: file name → (table, format, label, judge)) and,
+    when ``judge``, judged with its duplicates; the judged frame travels back as Arrow IPC
+    bytes. Without ``judge`` only the file's source (fingerprint, headers) comes back."""
 
     def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -215,25 +222,21 @@ def read_whole(files: dict[str, tuple[str, str, str]]) -> object:
                 batch.column("path").to_pylist(), batch.column("content").to_pylist(), strict=True
             ):
                 name = path_text.rstrip("/").rsplit("/", 1)[-1]
-                table, fmt, label = files[name]
-                row = {"path": path_text, "sha256": None, "error": None, "payload": None}
-                if table == "documents":
-                    row["sha256"] = hashlib.sha256(content).hexdigest()
-                    yield from to_batches(pl.DataFrame([row], schema=SMALL_SCHEMA), SMALL_SCHEMA)
-                    continue
+                table, fmt, label, judge = files[name]
+                row: dict[str, Any] = dict.fromkeys(SMALL_SCHEMA)
+                row["path"] = path_text
                 with tempfile.TemporaryDirectory(prefix="ipaudit-") as tmp:
                     local = Path(tmp) / name
                     local.write_bytes(content)
                     where = TableLocation(table, local, None, fmt)
                     try:
                         raw = read_table_text(where, {})
-                        prepared = collect_text(prepare(table, raw.plan, raw.headers, str(local)), where)
+                        row["sha256"], row["headers"] = raw.source.sha256, list(raw.source.headers)
+                        if judge:
+                            prepared = collect_text(prepare(table, raw.plan, raw.headers, str(local)), where)
+                            row["payload"] = to_ipc(judge_prepared(table, prepared, raw.faults, duplicates=True))
                     except InputError as exc:
                         row["error"] = str(exc).replace(str(local), label)
-                    else:
-                        buffer = io.BytesIO()
-                        judge_prepared(table, prepared, raw.faults, duplicates=True).write_ipc(buffer)
-                        row["sha256"], row["payload"] = raw.source.sha256, buffer.getvalue()
                 yield from to_batches(pl.DataFrame([row], schema=SMALL_SCHEMA), SMALL_SCHEMA)
 
     return run
@@ -279,7 +282,11 @@ def judge_csv(table: str, name: str, label: str) -> object:
                         prepared = collect_text(prepare(table, raw.plan, raw.headers, str(path)), where)
                     except InputError as exc:
                         raise input_error(str(exc).replace(str(path), label)) from None
-                yield from to_batches(judge_prepared(table, prepared, raw.faults), schema)
+                judged = judge_prepared(table, prepared, raw.faults)
+                source = json.dumps({"sha256": raw.source.sha256, "headers": list(raw.source.headers)})
+                if judged.height:  # an empty table's source is read apart (``read_whole``)
+                    judged = judged.with_columns(pl.Series(SOURCE, [source] + [None] * (judged.height - 1), pl.String))
+                yield from to_batches(judged, schema)
 
     return run
 
@@ -308,26 +315,35 @@ def merge_frame(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     positions, rejected = merge_faults(table, frame.get_column("source_row"), pl.concat(parts))
     columns = pl.Series(REJECTED_COLUMN, [None] * frame.height, pl.String).scatter(positions, rejected["column"])
     reasons = pl.Series(REJECTED_REASON, [None] * frame.height, pl.String).scatter(positions, rejected["reason"])
-    return frame.select(list(TABLE_SCHEMAS[table])).with_columns(columns, reasons)
+    return frame.select(*TABLE_SCHEMAS[table], SOURCE).with_columns(columns, reasons)
 
 
 # --- the document stage ----------------------------------------------------------------------
 
 
 def document_stage(as_of: dt.date, patterns: Patterns) -> object:
-    """A ``mapInArrow`` function over accepted documents joined to their patient's window: the
-    shared window filter, then per chunk the windowed documents (no text) and their evidence
-    rows in one ``stage_schema`` output (evidence rows have ``KIND`` set)."""
-    schema = stage_schema()
+    """A ``mapInArrow`` function over accepted documents joined to their patient's window: per
+    chunk the shared window filter, then the windowed documents without text and their
+    evidence rows (``STAGE_SCHEMA``)."""
 
     def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for frame in _frames(batches):
             in_window = signed_in_window(frame, as_of)
             if in_window.is_empty():
                 continue
-            evidence = evidence_rows(in_window, patterns).rename({"kind": KIND, "by": BY})
             documents = in_window.drop("text", "window_start")
-            both = pl.concat([documents, evidence.select(*EVIDENCE_KEEP, KIND, BY)], how="diagonal_relaxed")
-            yield from to_batches(both, schema)
+            evidence = evidence_rows(in_window, patterns)
+            rows = [
+                {"part": "documents", "payload": to_ipc(documents)},
+                {"part": "evidence", "payload": to_ipc(evidence)},
+            ]
+            yield from to_batches(pl.DataFrame(rows, schema=STAGE_SCHEMA), STAGE_SCHEMA)
 
     return run
+
+
+def to_ipc(frame: pl.DataFrame) -> bytes:
+    """A frame as Arrow IPC bytes (``from_ipc`` reads it back)."""
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer)
+    return buffer.getvalue()

@@ -15,6 +15,7 @@ and their evidence only.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -23,9 +24,17 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ipaudit.errors import InputError
-from ipaudit.extract.aliases import is_national_id, resolve_columns
+from ipaudit.extract.aliases import is_national_id, resolve_columns, table_file_names
 from ipaudit.extract.containers import Layout, TableLocation, locate_tables, tables_in_listing
-from ipaudit.extract.model import ALL_TABLES, REJECTED_SCHEMA, TABLE_SCHEMAS, Extract, SourceFile, TableCounts
+from ipaudit.extract.model import (
+    ALL_TABLES,
+    REJECTED_SCHEMA,
+    REQUIRED_TABLES,
+    TABLE_SCHEMAS,
+    Extract,
+    SourceFile,
+    TableCounts,
+)
 from ipaudit.extract.reader import require_tables
 from ipaudit.extract.reasons import REJECTED_PATIENT, SOURCE_ROW, UNKNOWN_PATIENT
 from ipaudit.extract.validate import PatientIds, ValidatedTable, patient_ids
@@ -56,13 +65,23 @@ def read_extract_spark(
     """
     spark = spark or spark_session(master)
     location, uri, layout = _locate(spark, extract)
-    require_tables(layout)
+    if uri.startswith("file:"):
+        require_tables(layout)
+    else:  # the one-machine check takes a path that is not a directory for a workbook
+        for table in REQUIRED_TABLES:
+            if table not in layout.tables:
+                raise InputError(f"{uri}: mangler tabellen {table} (en fil som heter {table_file_names(table)})")
     uris = {table: _join(uri, where.path.name) for table, where in layout.tables.items()}
     labels = {table: _label(uri, where) for table, where in layout.tables.items()}
     small = [table for table in layout.tables if table != "documents"]
     if progress is not None:
         progress(small[0], labels[small[0]], 0, len(layout.tables))
-    judged, hashes = _read_small(spark, layout.tables, uris, labels)
+    where = layout.tables["documents"]
+    # The documents are read in Spark's tasks; a Parquet file's source is read here with the rest.
+    whole = {table: (layout.tables[table], table != "documents") for table in layout.tables}
+    if where.format == "csv":
+        del whole["documents"]
+    judged, sources = _read_small(spark, whole, uris, labels)
     validated: dict[str, ValidatedTable] = {}
     patients: PatientIds | None = None
     for table in small:
@@ -72,64 +91,67 @@ def read_extract_spark(
     assert patients is not None  # patients is a required table
     if progress is not None:
         progress("documents", labels["documents"], len(small), len(layout.tables))
-    where = layout.tables["documents"]
     with _input_errors():
         documents = _merge(spark, _judged(spark, "documents", where, uris["documents"], labels["documents"]), patients)
-        document_rejected = _to_polars(
-            documents.where(f"{batches.REJECTED_REASON} IS NOT NULL").select(
+        outcome = _to_polars(
+            documents.where(f"{batches.REJECTED_REASON} IS NOT NULL OR {batches.SOURCE} IS NOT NULL").select(
                 F.lit("documents").alias("table"),
                 F.col("source_row").alias("row"),
                 F.col(batches.REJECTED_COLUMN).alias("column"),
                 F.col(batches.REJECTED_REASON).alias("reason"),
+                F.col(batches.SOURCE),
             ),
-            REJECTED_SCHEMA,
+            {**REJECTED_SCHEMA, batches.SOURCE: pl.String()},
         )
         read = documents.count()
-    rejected = pl.concat([*(v.rejected for v in validated.values()), document_rejected]).sort("row")
+    for mark in outcome.get_column(batches.SOURCE).drop_nulls():
+        found = json.loads(mark)
+        sources["documents"] = (found["sha256"], tuple(found["headers"]))
+    if "documents" not in sources:  # a CSV file without rows: its source alone
+        sources.update(_read_small(spark, {"documents": (where, False)}, uris, labels)[1])
+    document_rejected = outcome.filter(pl.col("reason").is_not_null()).drop(batches.SOURCE)
+    rejected = pl.concat([*(v.rejected for v in validated.values()), document_rejected])
     rank = pl.col("table").replace_strict({t: i for i, t in enumerate(ALL_TABLES)}, return_dtype=pl.Int32)
     counts = {table: v.counts for table, v in validated.items()}
     counts["documents"] = TableCounts(read, read - document_rejected.height, document_rejected.height)
     accepted = documents.where(f"{batches.REJECTED_REASON} IS NULL").drop(
-        batches.REJECTED_COLUMN, batches.REJECTED_REASON
+        batches.REJECTED_COLUMN, batches.REJECTED_REASON, batches.SOURCE
     )
     tables = {table: v.accepted for table, v in validated.items()}
     tables["documents"] = pl.DataFrame(schema=TABLE_SCHEMAS["documents"])
-    sources = tuple(
-        SourceFile(table, where.path, None, hashes[_normalise_uri(uris[table])])
-        for table, where in layout.tables.items()
-    )
+    files = tuple(SourceFile(table, where.path, None, *sources[table]) for table, where in layout.tables.items())
     return Extract(
         location=location,
         tables={table: tables[table] for table in ALL_TABLES if table in tables},
         counts={table: counts[table] for table in ALL_TABLES if table in counts},
         rejected=rejected.sort(rank, pl.col("row")),
-        sources=sources,
+        sources=files,
         ignored_files=layout.ignored,
         document_stage=SparkDocuments(spark, accepted, [documents]),
     )
 
 
 def _read_small(
-    spark: SparkSession, wheres: dict[str, TableLocation], uris: dict[str, str], labels: dict[str, str]
-) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
-    """The patient-sized tables, each read whole in one task by the one-machine reader and
-    judged with its duplicates; the judged frames and every file's fingerprint come back.
-    An input error of the first table (in table order) that has one stops the run."""
-    files = {where.path.name: (table, where.format, labels[table]) for table, where in wheres.items()}
-    loaded = spark.read.format("binaryFile").load([uris[table] for table in wheres]).select("path", "content")
+    spark: SparkSession, whole: dict[str, tuple[TableLocation, bool]], uris: dict[str, str], labels: dict[str, str]
+) -> tuple[dict[str, pl.DataFrame], dict[str, tuple[str, tuple[str, ...]]]]:
+    """Files read whole, one task each, by the one-machine reader: the patient-sized tables
+    judged with their duplicates (``whole``: table → (location, judge)); every file's source
+    (fingerprint, headers). An input error of the first table (in table order) stops the run."""
+    files = {where.path.name: (table, where.format, labels[table], judge) for table, (where, judge) in whole.items()}
+    loaded = spark.read.format("binaryFile").load([uris[table] for table in whole]).select("path", "content")
     out = loaded.mapInArrow(batches.read_whole(files), spark_schema(batches.SMALL_SCHEMA))  # type: ignore[arg-type]
     rows = out.toArrow().to_pylist()
     by_table = {files[row["path"].rstrip("/").rsplit("/", 1)[-1]][0]: row for row in rows}
     judged: dict[str, pl.DataFrame] = {}
-    hashes: dict[str, str] = {}
-    for table in wheres:
+    sources: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for table in whole:
         row = by_table[table]
         if row["error"] is not None:
             raise InputError(row["error"])
-        hashes[_normalise_uri(uris[table])] = row["sha256"]
+        sources[table] = (row["sha256"], tuple(row["headers"]))
         if row["payload"] is not None:
             judged[table] = batches.from_ipc(row["payload"])
-    return judged, hashes
+    return judged, sources
 
 
 def _locate(spark: SparkSession, extract: str) -> tuple[Path, str, Layout]:
@@ -175,11 +197,6 @@ def _join(uri: str, name: str) -> str:
 def _label(uri: str, where: TableLocation) -> str:
     """How messages name a table's file: as the user wrote the extract, plus the file name."""
     return str(where.path) if uri.startswith("file:") else _join(uri, where.path.name)
-
-
-def _normalise_uri(uri: str) -> str:
-    """Spark's spelling of a URI (file:/x for file:///x), to match binaryFile's paths."""
-    return re.sub(r"^file:/+", "file:/", uri)
 
 
 def _judged(spark: SparkSession, table: str, where: TableLocation, uri: str, label: str) -> DataFrame:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ipaudit.documents import EVIDENCE_KEEP, WINDOW_COLUMNS, Patterns, finish_documents, finish_evidence
+from ipaudit.documents import WINDOW_COLUMNS, Patterns, evidence_rows, finish_documents, finish_evidence
+from ipaudit.extract.model import TABLE_SCHEMAS
 from ipaudit.spark import batches
 from ipaudit.spark.schemas import spark_schema
 from ipaudit.spark.session import BROADCAST_ROWS
@@ -36,26 +37,27 @@ class SparkDocuments:
 
     def __call__(self, window: pl.DataFrame, as_of: dt.date, patterns: Patterns) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(signed documents in the window without text, evidence rows), as ``local_stage`` gives."""
-        schema = {name: dtype for name, dtype in window.schema.items() if name in WINDOW_COLUMNS}
-        arrow = pl.DataFrame(window.select(WINDOW_COLUMNS)).to_arrow(compat_level=pl.CompatLevel.oldest())
-        cohort = self.spark.createDataFrame(arrow.cast(batches.arrow_schema(schema)), spark_schema(schema))
         from pyspark.sql import functions as F
 
-        joined = self.documents.join(
-            F.broadcast(cohort) if window.height <= BROADCAST_ROWS else cohort, on="patient_id", how="inner"
+        columns = {name: dtype for name, dtype in window.schema.items() if name in WINDOW_COLUMNS}
+        arrow = window.select(WINDOW_COLUMNS).to_arrow(compat_level=pl.CompatLevel.oldest())
+        cohort = self.spark.createDataFrame(arrow.cast(batches.arrow_schema(columns)), spark_schema(columns))
+        small = window.height <= BROADCAST_ROWS
+        joined = self.documents.join(F.broadcast(cohort) if small else cohort, on="patient_id", how="inner")
+        stage = joined.mapInArrow(batches.document_stage(as_of, patterns), spark_schema(batches.STAGE_SCHEMA))  # type: ignore[arg-type]
+        rows = stage.toArrow().to_pylist()
+        parts = {
+            part: [batches.from_ipc(row["payload"]) for row in rows if row["part"] == part]
+            for part in ("documents", "evidence")
+        }
+        # No chunk had a document: the shared functions over no documents give the empty frames.
+        none = pl.DataFrame(schema={**TABLE_SCHEMAS["documents"], "index_date": pl.Date(), "window_start": pl.Date()})
+        documents = parts["documents"] or [none.drop("text", "window_start")]
+        evidence = parts["evidence"] or [evidence_rows(none, patterns)]
+        return (
+            finish_documents(pl.concat(documents, how="vertical_relaxed")),
+            finish_evidence(pl.concat(evidence, how="vertical_relaxed")),
         )
-        stage = batches.stage_schema()
-        out = joined.mapInArrow(batches.document_stage(as_of, patterns), spark_schema(stage))  # type: ignore[arg-type]
-        table = out.toArrow()
-        frame = pl.from_arrow(table) if table.num_rows else pl.DataFrame(schema=stage)
-        assert isinstance(frame, pl.DataFrame)
-        frame = frame.cast(pl.Schema(stage))
-        is_evidence = pl.col(batches.KIND).is_not_null()
-        evidence = frame.filter(is_evidence).select(
-            *EVIDENCE_KEEP, pl.col(batches.KIND).alias("kind"), pl.col(batches.BY).alias("by")
-        )
-        documents = frame.filter(~is_evidence).drop(batches.KIND, batches.BY)
-        return finish_documents(documents), finish_evidence(evidence)
 
     def release(self) -> None:
         """Free the persisted documents once the audit is done."""
