@@ -25,6 +25,7 @@ from ipaudit.documents import Patterns, evidence_rows, signed_in_window
 from ipaudit.errors import InputError
 from ipaudit.extract.columns import TABLE_COLUMNS
 from ipaudit.extract.containers import TableLocation, as_text, collect_text, read_table_text
+from ipaudit.extract.csvio import spooling
 from ipaudit.extract.model import TABLE_SCHEMAS, TableCounts
 from ipaudit.extract.parse import parse, prepare
 from ipaudit.extract.reader import split_prepared
@@ -230,10 +231,12 @@ def read_whole(files: dict[str, tuple[str, str, str, bool]]) -> object:
                     local.write_bytes(content)
                     where = TableLocation(table, local, None, fmt)
                     try:
-                        raw = read_table_text(where, {})
-                        row["sha256"], row["headers"] = raw.source.sha256, list(raw.source.headers)
+                        with spooling():
+                            raw = read_table_text(where, {})
+                            row["sha256"], row["headers"] = raw.source.sha256, list(raw.source.headers)
+                            if judge:
+                                prepared = collect_text(prepare(table, raw.plan, raw.headers, str(local)), where)
                         if judge:
-                            prepared = collect_text(prepare(table, raw.plan, raw.headers, str(local)), where)
                             row["payload"] = to_ipc(judge_prepared(table, prepared, raw.faults, duplicates=True))
                     except InputError as exc:
                         row["error"] = str(exc).replace(str(local), label)
@@ -278,8 +281,9 @@ def judge_csv(table: str, name: str, label: str) -> object:
                     del content
                     where = TableLocation(table, path, None, "csv")
                     try:
-                        raw = read_table_text(where, {})
-                        prepared = collect_text(prepare(table, raw.plan, raw.headers, str(path)), where)
+                        with spooling():
+                            raw = read_table_text(where, {})
+                            prepared = collect_text(prepare(table, raw.plan, raw.headers, str(path)), where)
                     except InputError as exc:
                         raise input_error(str(exc).replace(str(path), label)) from None
                 judged = judge_prepared(table, prepared, raw.faults)
