@@ -196,7 +196,7 @@ def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Choice(ENGINES),  # pipeline.ENGINES; restated so --help needs no polars import
     default="polars",
     show_default=True,
-    help="Motor for lesing og dokumenter: polars (denne maskinen) eller spark (Apache Spark; EXTRACT kan da "
+    help="Motor for lesing og dokumenter: polars (denne maskinen) eller spark (Apache Spark; UTTREKK kan da "
     "være en URI som s3a://…). Se docs/scale-out.md.",
 )
 @click.option(

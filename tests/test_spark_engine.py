@@ -31,6 +31,9 @@ from ipaudit.sample import generate
 if not os.environ.get("IPAUDIT_REQUIRE_SPARK"):
     pytest.importorskip("pyspark")
 
+# One JVM: every Spark test on the same xdist worker (make test: --dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
+
 AS_OF = dt.date(2025, 6, 30)
 CLOCK = dt.datetime(2025, 7, 1, 8, 0, 0)
 FORMATS = ("clean-csv", "messy-csv", "parquet")
