@@ -21,7 +21,8 @@ import polars as pl
 
 from ipaudit.checks import text_scopes
 from ipaudit.extract.vocabulary import DRAFT_STATUSES
-from ipaudit.phrases import non_negated_match
+from ipaudit.evidence import KINDS as EVIDENCE_KINDS
+from ipaudit.evidence import evidence_clauses
 
 TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
 """Document types that are evidence of their own kind by type alone."""
@@ -30,7 +31,7 @@ WINDOW_COLUMNS = ("patient_id", "index_date", "window_start")
 """The columns of the cohort window a stage receives."""
 
 EVIDENCE_KEEP = ("patient_id", "document_id", "doc_date", "doc_type", "consent_scope", "index_date")
-"""The document columns every evidence row carries (besides kind and by)."""
+"""The document columns every evidence row carries (besides kind, by and clause)."""
 
 Patterns = Mapping[str, tuple[str, ...]]
 
@@ -45,12 +46,14 @@ class DocumentStage(Protocol):
         ...
 
 
-def text_matches(texts: pl.DataFrame, patterns: Sequence[str]) -> pl.Series:
-    """The document ids in ``texts`` (document_id, text) whose text is evidence for ``patterns``.
+def text_matches(texts: pl.DataFrame, kind: str, patterns: Sequence[str]) -> pl.DataFrame:
+    """The documents in ``texts`` (document_id, text) whose text is evidence of ``kind``
+    (read as a reviewer reads it, with the profile's extra ``patterns``), with the clause
+    that counted: columns document_id, clause.
 
     The one place the free-text reader is called, on both engines.
     """
-    return non_negated_match(texts, patterns)
+    return evidence_clauses(texts, kind, patterns)
 
 
 def signed_in_window(joined: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
@@ -64,27 +67,31 @@ def signed_in_window(joined: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
 
 
 def evidence_rows(documents: pl.DataFrame, patterns: Patterns) -> pl.DataFrame:
-    """Evidence rows by document type and by non-negated phrase, one per (document, kind).
+    """Evidence rows by document type and by text read as a reviewer reads it, one per
+    (document, kind); ``clause`` is the clause that counted (null for evidence by type).
 
     A document that is evidence by type and by text is kept once, as ``type``. Unsorted:
     ``finish_evidence`` orders the rows of all batches.
     """
     keep = list(EVIDENCE_KEEP)
     by_type = documents.filter(pl.col("doc_type").is_in(TYPE_EVIDENCE_KINDS)).select(
-        *keep, pl.col("doc_type").alias("kind"), pl.lit("type").alias("by")
+        *keep,
+        pl.col("doc_type").alias("kind"),
+        pl.lit("type").alias("by"),
+        pl.lit(None, dtype=pl.String).alias("clause"),
     )
     parts = [by_type]
     texts = documents.filter(pl.col("text").is_not_null())
     scopes = text_scopes()
-    for kind, kind_patterns in patterns.items():
+    for kind in EVIDENCE_KINDS:
         # A rule may narrow a kind to the text of some document types (RuleMeta.phrases).
         scope = texts.filter(pl.col("doc_type").is_in(scopes[kind])) if kind in scopes else texts
-        ids = text_matches(scope.select("document_id", "text"), kind_patterns)
-        if ids.len() == 0:
+        found = text_matches(scope.select("document_id", "text"), kind, patterns.get(kind, ()))
+        if found.height == 0:
             continue
         parts.append(
-            scope.filter(pl.col("document_id").is_in(ids.implode())).select(
-                *keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by")
+            scope.join(found, on="document_id", how="inner").select(
+                *keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by"), "clause"
             )
         )
     return pl.concat(parts, how="vertical").unique(subset=["document_id", "kind"], keep="first", maintain_order=True)

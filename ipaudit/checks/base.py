@@ -39,8 +39,9 @@ class CheckContext:
     doc_date, doc_type, unit, consent_scope, index_date."""
     evidence: pl.DataFrame
     """Evidence rows: patient_id, kind, document_id, doc_date, doc_type, by ('type' or
-    'text'), consent_scope, index_date. Kinds (``PhraseKind``): INFO_IP, SAMTYKKE,
-    KLAGEVEILEDNING (by type or by non-negated phrase), INFO_BARNEKOORDINATOR (by phrase) and
+    'text'), consent_scope, index_date, clause (the clause of the text that counted; null by
+    type). Kinds (``PhraseKind``): INFO_IP, SAMTYKKE, KLAGEVEILEDNING (by type or by text read
+    as a reviewer reads it, ``ipaudit.evidence``), INFO_BARNEKOORDINATOR (by text) and
     EPIKRISE_MENTION (an EPIKRISE whose text mentions koordinator or individuell plan, not
     negated: the scope IP09 declares in ``RuleMeta.phrases``). Only signed documents in the
     window."""

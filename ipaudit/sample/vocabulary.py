@@ -296,9 +296,9 @@ PLAN_TEXTS = (
 KLAGE_TEXTS: dict[str, tuple[str, ...]] = {
     "type": ("Orientert om retten til å klage på vedtaket.", ""),
     "note": (
-        "Informert om klagerett.",
-        "Pasienten er orientert om retten til å klage til Statsforvalteren.",
-        "Klageadgang er forklart muntlig.",
+        "Informert om klagerett på vedtaket om individuell plan.",
+        "Pasienten er orientert om retten til å klage til Statsforvalteren på avslaget om koordinator.",
+        "Klageadgang på vedtaket om koordinator er forklart muntlig.",
     ),
     "nynorsk": ("Pasienten er informert om retten til individuell plan. Pasienten er rettleia om klage.",),
 }

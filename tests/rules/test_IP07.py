@@ -35,7 +35,7 @@ CASES = [
         "IP07 criteria not met, guidance in nynorsk",
         "IP07",
         "pass",
-        [{"doc_date": days(3), "text": "Pasienten er rettleia om klage."}],
+        [{"doc_date": days(3), "text": "Pasienten er rettleia om klageretten på avslaget om individuell plan."}],
         assessments=[{"assessed_date": INDEX, "criteria_met": False}],
         due_date=days(14),
         evidence=["D0"],

@@ -1,0 +1,229 @@
+"""Free text read as a reviewer reads it: the one interpreter of ``evidence_rules``.
+
+A text is evidence of a kind when one of its clauses holds a *target* of the kind (the
+act: "informert om IP", "samtykker til melding til KE", "orientert om klageretten") that
+no trigger of the tables turns into something else (negated before or after, planned,
+hedged, a question, a template, refused or withdrawn, retracted, about another person or
+another topic, or only mentioned). Everything is vectorised in polars: texts that cannot
+hold a target are dropped by one ``str.contains``; the rest are split into clauses once and
+read with a fixed number of regex passes, whatever the number of documents.
+
+``read(frame, kind, patterns)`` is a pure function of a frame of (id, text): the engine,
+``ipaudit explain``, the Spark engine (per Arrow batch) and ``reads_as_evidence`` (the
+public entry point scored on the corpus) all call it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import polars as pl
+
+from ipaudit import evidence_rules as R
+
+KINDS = tuple(R.TARGETS)
+"""The kinds the reading knows (a profile's [patterns] may only name these)."""
+CLAUSE_CHARS = 200
+"""The longest clause shown to the adviser (reports, ``ipaudit explain``)."""
+_SEP = "\x1e"
+_ABBREVIATED = "\x1f"  # stands for the full stop of an abbreviation until clauses are split
+_ABBREVIATION_DOT = r"\b(" + "|".join(re.escape(a) for a in R.ABBREVIATIONS) + r")\."
+READ_SCHEMA: dict[str, pl.DataType] = {"evidence": pl.Boolean(), "reason": pl.String(), "clause": pl.String()}
+
+
+def reads_as_evidence(texts: Sequence[str], kind: str, profile: str = "national") -> list[bool]:
+    """One boolean per text: is it evidence of ``kind`` (read with ``profile``'s extra
+    patterns)? The function the corpus and the acceptance test score."""
+    from ipaudit.profile import load_profile  # the profile module is heavier than this one
+
+    patterns = load_profile(profile).patterns.get(kind, ())
+    frame = pl.DataFrame({"id": range(len(texts)), "text": list(texts)}, schema={"id": pl.Int64, "text": pl.String})
+    found = read(frame, kind, patterns, id_column="id").filter("evidence").get_column("id")
+    hits = set(found.to_list())
+    return [i in hits for i in range(len(texts))]
+
+
+def read(
+    texts: pl.DataFrame, kind: str, patterns: Sequence[str] = (), *, id_column: str = "document_id"
+) -> pl.DataFrame:
+    """Read every text of ``texts`` (columns id_column, text) for ``kind``.
+
+    Returns one row per text that could hold a target: id_column, evidence (bool), reason
+    (why not, a ``Category`` value or ``evidence_rules.NO_MATCH``; null when evidence) and
+    clause (the first clause that counted, else the first clause with a target; the
+    original wording, at most CLAUSE_CHARS characters). Texts not returned have no match.
+    """
+    if kind not in R.TARGETS:
+        raise ValueError(f"unknown evidence kind {kind!r} (known: {', '.join(KINDS)})")
+    schema: dict[str, pl.DataType] = {id_column: texts.schema[id_column], **READ_SCHEMA}
+    target = R.TARGETS[kind] + "".join(f"|(?i:{p})" for p in patterns)
+    anchor = R.ANCHORS[kind] + "".join(f"|(?:{p})" for p in patterns)
+    candidates = texts.select(id_column, "text").filter(pl.col("text").str.contains(anchor))
+    if candidates.height == 0:
+        return pl.DataFrame(schema=schema)
+    clauses = _clauses(candidates, id_column).filter(pl.col("c").str.contains(target))
+    if clauses.height == 0:
+        return pl.DataFrame(schema=schema)
+    extra = "|".join(f"(?i:{p})" for p in patterns)
+    read_clauses = _read_clauses(clauses, kind, target, extra, id_column)
+    return (
+        read_clauses.group_by(id_column, maintain_order=True)
+        .agg(
+            pl.col("reason").is_null().any().alias("evidence"),
+            pl.col("reason").drop_nulls().first().alias("_why"),
+            pl.col("orig").filter(pl.col("reason").is_null()).first().alias("_counted"),
+            pl.col("orig").first().alias("_first"),
+        )
+        .select(
+            id_column,
+            "evidence",
+            pl.when(pl.col("evidence")).then(None).otherwise(pl.col("_why")).alias("reason"),
+            _shown(pl.coalesce("_counted", "_first")).alias("clause"),
+        )
+    )
+
+
+def _shown(clause: pl.Expr) -> pl.Expr:
+    """A clause as shown to the adviser: one line, trimmed, at most CLAUSE_CHARS characters."""
+    flat = clause.str.replace_all(r"\s+", " ").str.strip_chars()
+    return pl.when(flat.str.len_chars() > CLAUSE_CHARS).then(flat.str.slice(0, CLAUSE_CHARS - 1) + "…").otherwise(flat)
+
+
+def _clauses(docs: pl.DataFrame, id_column: str) -> pl.DataFrame:
+    """Split each text into hard clauses (sentence ends, ; ! ?, line breaks, «men»); each
+    row keeps the original clause (orig), its normalised lower-case form (c), its index in
+    the text (n) and the document-level facts the proxy and topic rules need."""
+    marked = (
+        pl.col("text")
+        .str.replace_all("(?i)" + _ABBREVIATION_DOT, "${1}" + _ABBREVIATED)
+        .str.replace_all(r"([.!?])[ \t]+([\p{Lu}«\"*•])", "${1}" + _SEP + "${2}")
+        .str.replace_all(_ABBREVIATED + r"[ \t]+(\p{Lu}\p{Ll})", _SEP + "${1}")
+        .str.replace_all(r"([!?;])", "${1}" + _SEP)
+        .str.replace_all(r"\.$", "." + _SEP)
+        .str.replace_all(r"\r\n|\n|\r", _SEP)
+        .str.replace_all(r"(?i)\bmen\b", _SEP + "men")
+    )
+    lower_doc = pl.col("text").str.to_lowercase()
+    frame = docs.select(
+        id_column,
+        marked.str.split(_SEP).alias("orig"),
+        lower_doc.str.contains(R.TOPIC).alias("doc_topic"),
+        lower_doc.str.contains(R.LACKS_CAPACITY).alias("lacks_capacity"),
+        (lower_doc.str.contains(R.HAS_CAPACITY) | lower_doc.str.contains(R.AGED_16_PLUS)).alias("adult"),
+        *(
+            lower_doc.str.contains(t.pattern).alias(f"doc_{i}")
+            for i, t in enumerate(R.TRIGGERS)
+            if t.direction is R.Direction.DOCUMENT and t.category is R.Category.TEMPLATE
+        ),
+    )
+    frame = frame.with_columns(pl.int_ranges(0, pl.col("orig").list.len()).alias("n")).explode("orig", "n")
+    c = pl.col("orig").str.to_lowercase()
+    for pattern, replacement in R.REWRITES:
+        c = c.str.replace_all(pattern, replacement)
+    c = c.str.replace_all(_ABBREVIATED, "")
+    for pattern, replacement, _ in R.PSEUDO:
+        c = c.str.replace_all(pattern, replacement)
+    return frame.with_columns(
+        c.str.strip_chars().alias("c"), pl.col("orig").str.replace_all(_ABBREVIATED, ".", literal=True)
+    ).filter(pl.col("c") != "")
+
+
+def _anchored(pattern: str) -> str:
+    return f"^(?:{pattern})$"
+
+
+def _read_clauses(clauses: pl.DataFrame, kind: str, target: str, extra: str, id_column: str) -> pl.DataFrame:
+    """Per clause with a target: the reason it does not count (null when it counts). A
+    profile's own pattern (``extra``) reports the act by itself: it needs no DONE word."""
+    c = pl.col("c")
+    frame = clauses.with_columns(
+        c.str.extract(f"^(.*?)(?:{target})", 1).alias("before"),
+        c.str.extract(f"((?:{target}))", 1).alias("target"),
+    ).with_columns(
+        c.str.slice(pl.col("before").str.len_chars() + pl.col("target").str.len_chars()).alias("after"),
+        pl.col("before").str.replace(f"^.*{R.SOFT_TERMINATOR}", "").alias("before_soft"),
+    )
+    frame = frame.with_columns(pl.col("after").str.replace(f"{R.AFTER_TERMINATOR}.*$", "").alias("after_scope"))
+    scopes = {
+        R.Direction.BEFORE: pl.col("before_soft"),
+        R.Direction.AFTER: pl.col("after_scope"),
+        R.Direction.CLAUSE: c,
+        R.Direction.TARGET: pl.col("target"),
+    }
+    fired: dict[R.Category, list[pl.Expr]] = {category: [] for category in R.Category}
+    for i, trigger in enumerate(R.TRIGGERS):
+        kinds = trigger.kinds or R.ACT_KINDS
+        if kind not in kinds:
+            continue
+        if trigger.direction is R.Direction.DOCUMENT:
+            if trigger.category is R.Category.TEMPLATE:
+                fired[trigger.category].append(pl.col(f"doc_{i}"))
+            else:  # a withdrawal cancels what came before it in the same text
+                at = pl.when(c.str.contains(trigger.pattern)).then(pl.col("n")).otherwise(None)
+                fired[trigger.category].append((pl.col("n") <= at.max().over(id_column)).fill_null(False))
+            continue
+        fired[trigger.category].append(scopes[trigger.direction].str.contains(trigger.pattern).fill_null(False))
+
+    fired[R.Category.OTHER_PERSON].append(_other_person(kind))
+    if kind in R.OBJECT_IN_CLAUSE:
+        has_object = c.str.contains(R.OBJECT_IN_CLAUSE[kind]) | (c.str.contains(R.BARE_CONSENT) & pl.col("doc_topic"))
+        fired[R.Category.OTHER_TOPIC].append(~has_object)
+    if kind in R.TOPIC_IN_DOCUMENT:
+        fired[R.Category.OTHER_TOPIC].append(~pl.col("doc_topic"))
+    if R.DONE_IN_CLAUSE[kind]:
+        done = c.str.contains(R.DONE_IN_CLAUSE[kind])
+        if extra:
+            done = done | pl.col("target").str.contains(extra)
+        fired[R.Category.NOT_THE_ACT].append(~done)
+
+    reason: pl.Expr = pl.lit(None, dtype=pl.String)
+    for category in reversed(R.Category):
+        if fired[category]:
+            reason = pl.when(pl.any_horizontal(fired[category])).then(pl.lit(category.value)).otherwise(reason)
+    return frame.select(id_column, "orig", reason.alias("reason"))
+
+
+def _other_person(kind: str) -> pl.Expr:
+    """Who was informed, or who consented, is not the patient's side.
+
+    Information: the object right after the act («informerte fastlegen»), else a staff or
+    service subject of a passive act («Fastlegen er orientert om IP»). Consent: the one
+    named after «av/fra» («signert av begge foreldrene»), else the first party before the
+    act (the subject); a service never consents for the patient, a relative only for an adult who lacks
+    capacity, a parent only for a child under 16."""
+    other = _anchored(R.OTHER_PARTY)
+    if kind in R.INFO_KINDS:
+        object_party = pl.col("c").str.extract(f"{R.INFORMED}\\s+({R.ANY_PARTY})", 1)
+        subject = pl.col("before_soft").str.extract(f"^.*?({R.ANY_PARTY})", 1)
+        passive_subject = pl.col("before_soft").str.contains(
+            f"(?:{R.OTHER_PARTY})(?:\\s+\\S+){{0,4}}?\\s+{R.PASSIVE_MARK}"
+        )
+        return (
+            object_party.str.contains(other) | (object_party.is_null() & subject.str.contains(other) & passive_subject)
+        ).fill_null(False)
+    if kind == "SAMTYKKE":
+        named_after = pl.col("after_scope").str.extract(
+            f"\\b(?:av|fra|frå)\\s+(?:begge\\s+|dei\\s+|de\\s+|hans\\s+|hennar\\s+|hennes\\s+)?({R.ANY_PARTY})", 1
+        )
+        consenter = pl.coalesce(named_after, pl.col("before_soft").str.extract(f"^.*?({R.ANY_PARTY})", 1))
+        return (
+            consenter.str.contains(other)
+            | (consenter.str.contains(_anchored(R.RELATIVE)) & ~pl.col("lacks_capacity"))
+            | (consenter.str.contains(_anchored(R.PARENT)) & pl.col("adult"))
+        ).fill_null(False)
+    return pl.lit(False)
+
+
+def evidence_clauses(
+    texts: pl.DataFrame, kind: str, patterns: Sequence[str] = (), *, id_column: str = "document_id"
+) -> pl.DataFrame:
+    """The texts that are evidence of ``kind``: id_column and the clause that counted."""
+    return read(texts, kind, patterns, id_column=id_column).filter("evidence").select(id_column, "clause")
+
+
+def reason_text(reason: str | None) -> str:
+    """The Norwegian words for a reason (``ipaudit explain``)."""
+    if reason is None:
+        return "teller"
+    return R.REASON_TEXT.get(reason, R.NO_MATCH)
