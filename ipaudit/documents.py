@@ -20,9 +20,9 @@ from typing import Protocol
 import polars as pl
 
 from ipaudit.checks import text_scopes
-from ipaudit.extract.vocabulary import DRAFT_STATUSES
 from ipaudit.evidence import KINDS as EVIDENCE_KINDS
 from ipaudit.evidence import evidence_clauses
+from ipaudit.extract.vocabulary import DRAFT_STATUSES
 
 TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
 """Document types that are evidence of their own kind by type alone."""
