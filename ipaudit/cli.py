@@ -475,6 +475,32 @@ def keygen(key_file: Path) -> int:
     return EXIT_OK
 
 
+@main.command("explain")
+@click.argument("extract", type=click.Path(path_type=Path))
+@click.option("--patient", "patient_id", required=True, help="Pasient-id-en i uttrekket.")
+@click.option("--rule", "rule_id", help="Bare denne regelen (f.eks. IP01).")
+@_audit_settings
+@_guarded
+def explain_command(
+    extract: Path,
+    patient_id: str,
+    rule_id: str | None,
+    profile: str,
+    as_of: dt.date | None,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    waivers_file: Path | None,
+) -> int:
+    """Forklar for én pasient hvorfor hver regel ble som den ble: dokumentene og hvorfor de telte."""
+    from ipaudit.explain import explain
+    from ipaudit.extract import read_extract
+
+    options = _options(profile, as_of, period_from, period_to, waivers_file)
+    for line in explain(read_extract(extract), options, patient_id, rule_id):
+        echo(line)
+    return EXIT_OK
+
+
 @main.command("reidentify")
 @click.argument("extract", type=click.Path(path_type=Path))
 @click.argument("key_file", type=click.Path(path_type=Path))

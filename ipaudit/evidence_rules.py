@@ -267,6 +267,7 @@ DONE = alt(
     "gjennomgått",
     "gjennomgikk",
     "gått gjennom",
+    "gjennomført",
     "innhentet",
     "innhenta",
     "henta inn",
@@ -390,10 +391,10 @@ COMPLAINT = (
 )
 
 # ── Targets: the act of each kind ────────────────────────────────────────────────────
-_GAP = r"(?:\W+\w+){0,10}?\W+"
+_GAP = r"(?:[^a-zæøå0-9]+[a-zæøå0-9]+){0,10}?[^a-zæøå0-9]+"
 """Up to ten words between an act and its topic («informert pasienten om at hun har rett
 til å få oppnevnt koordinator»)."""
-_HEADING = r"[^a-zæøå0-9]*:\s*(?:\w+\W+){0,3}?"
+_HEADING = r"[^a-zæøå0-9]*:\s*(?:[a-zæøå0-9]+[^a-zæøå0-9]+){0,3}?"
 """A topic heading, a colon and up to three words before the act («IP: Pas. informert»)."""
 
 

@@ -79,10 +79,20 @@ README_RULES = [
     ("INFO: abbreviations", "INFO_IP", "Pt. inf. om IP/koord.", True, None),
     ("INFO: filled field", "INFO_IP", "Info om IP: ja", True, None),
     ("INFO: barnekoordinator to parents", "INFO_IP", "Foreldra er informert om barnekoordinator.", True, None),
-    ("INFO_BARNEKOORDINATOR same grammar", "INFO_BARNEKOORDINATOR", "Foresatte informert om barnekoordinator.", True,
-     None),
-    ("INFO_BARNEKOORDINATOR negated", "INFO_BARNEKOORDINATOR", "Foresatte er ikke informert om barnekoordinator.",
-     False, "negated_before"),
+    (
+        "INFO_BARNEKOORDINATOR same grammar",
+        "INFO_BARNEKOORDINATOR",
+        "Foresatte informert om barnekoordinator.",
+        True,
+        None,
+    ),
+    (
+        "INFO_BARNEKOORDINATOR negated",
+        "INFO_BARNEKOORDINATOR",
+        "Foresatte er ikke informert om barnekoordinator.",
+        False,
+        "negated_before",
+    ),
     ("SAMTYKKE: consent to a notice", "SAMTYKKE", "Pasienten samtykker til melding til KE.", True, None),
     ("SAMTYKKE: without the word", "SAMTYKKE", "Pasienten gikk med på at vi kontakter kommunen om IP.", True, None),
     ("SAMTYKKE: after consent", "SAMTYKKE", "KE kontaktet etter samtykke fra pasienten om koordinator.", True, None),
@@ -90,26 +100,54 @@ README_RULES = [
     ("SAMTYKKE: parent for a child", "SAMTYKKE", "Far samtykker til IP for sønnen (8 år).", True, None),
     ("SAMTYKKE: verge", "SAMTYKKE", "Verge har samtykket til melding til kommunen.", True, None),
     ("SAMTYKKE: a wish is not consent", "SAMTYKKE", "Pasienten ønsker IP.", False, None),
-    ("SAMTYKKE: relative for a competent adult", "SAMTYKKE",
-     "Pasienten er samtykkekompetent. Sønnen samtykker til IP.", False, "other_person"),
-    ("SAMTYKKE: parent for a 16-year-old", "SAMTYKKE", "Pasienten er 16 år. Mor samtykker til IP.", False,
-     "other_person"),
-    ("SAMTYKKE: relative for an adult lacking capacity", "SAMTYKKE",
-     "Pasienten er ikke samtykkekompetent. Datteren samtykker til melding til KE.", True, None),
-    ("SAMTYKKE: consent to something else", "SAMTYKKE", "Pasienten samtykker til at epikrise sendes fastlegen.",
-     False, "other_topic"),
-    ("KLAGE: complaint guidance on IP", "KLAGEVEILEDNING",
-     "Informert om at avslaget på IP kan påklages til Statsforvalteren.", True, None),
+    (
+        "SAMTYKKE: relative for a competent adult",
+        "SAMTYKKE",
+        "Pasienten er samtykkekompetent. Sønnen samtykker til IP.",
+        False,
+        "other_person",
+    ),
+    (
+        "SAMTYKKE: parent for a 16-year-old",
+        "SAMTYKKE",
+        "Pasienten er 16 år. Mor samtykker til IP.",
+        False,
+        "other_person",
+    ),
+    (
+        "SAMTYKKE: relative for an adult lacking capacity",
+        "SAMTYKKE",
+        "Pasienten er ikke samtykkekompetent. Datteren samtykker til melding til KE.",
+        True,
+        None,
+    ),
+    (
+        "SAMTYKKE: consent to something else",
+        "SAMTYKKE",
+        "Pasienten samtykker til at epikrise sendes fastlegen.",
+        False,
+        "other_topic",
+    ),
+    (
+        "KLAGE: complaint guidance on IP",
+        "KLAGEVEILEDNING",
+        "Informert om at avslaget på IP kan påklages til Statsforvalteren.",
+        True,
+        None,
+    ),
     ("KLAGE: topic of the note", "KLAGEVEILEDNING", "Avslag på koordinator.\nKlagerett: gjennomgått.", True, None),
-    ("KLAGE: other decision", "KLAGEVEILEDNING", "Orientert om klageretten på vedtaket om sykehjemsplass.", False,
-     "other_topic"),
-    ("KLAGE: own complaint is not guidance", "KLAGEVEILEDNING", "Pasienten har klaget på avslaget om IP.", False,
-     None),
+    (
+        "KLAGE: other decision",
+        "KLAGEVEILEDNING",
+        "Orientert om klageretten på vedtaket om sykehjemsplass.",
+        False,
+        "other_topic",
+    ),
+    ("KLAGE: own complaint is not guidance", "KLAGEVEILEDNING", "Pasienten har klaget på avslaget om IP.", False, None),
     ("KLAGE: not relevant", "KLAGEVEILEDNING", "IP avslått. Klagerett: ikke aktuelt.", False, "negated_after"),
     # 1. negated before or after
     ("1 negated before", "INFO_IP", "Det er aldri gitt informasjon om IP.", False, "negated_before"),
-    ("1 verken … eller", "INFO_IP", "Verken mor eller far er informert om barnekoordinator.", False,
-     "negated_before"),
+    ("1 verken … eller", "INFO_IP", "Verken mor eller far er informert om barnekoordinator.", False, "negated_before"),
     ("1 negated after", "SAMTYKKE", "Samtykke til IP er ikke innhentet.", False, "negated_after"),
     ("1 mangler", "SAMTYKKE", "Samtykke til melding til KE mangler fortsatt.", False, "negated_after"),
     ("1 field answered nei", "INFO_IP", "Informert om koordinator: nei", False, "negated_after"),
@@ -118,8 +156,7 @@ README_RULES = [
     ("2 present with a future time", "INFO_IP", "Sosionom informerer om IP på fredag.", False, "hypothetical"),
     ("2 to-do", "SAMTYKKE", "Oppgaver: innhente samtykke til IP.", False, "hypothetical"),
     ("2 dersom", "SAMTYKKE", "Dersom hun vil ha IP, må samtykke innhentes.", False, "hypothetical"),
-    ("2 anbefalt", "KLAGEVEILEDNING", "Det anbefales å gi klageveiledning om avslaget på IP.", False,
-     "hypothetical"),
+    ("2 anbefalt", "KLAGEVEILEDNING", "Det anbefales å gi klageveiledning om avslaget på IP.", False, "hypothetical"),
     # 3. hedged
     ("3 hedged", "INFO_IP", "Mulig at pasienten er informert om IP tidligere.", False, "hedged"),
     ("3 kan ha", "INFO_IP", "Kan ha fått info om koordinator av fastlegen.", False, "hedged"),
@@ -136,22 +173,30 @@ README_RULES = [
     ("6 heading alone", "INFO_IP", "Informasjon om individuell plan", False, "not_the_act"),
     # 7. only mentioned, not done
     ("7 form in a folder", "SAMTYKKE", "Skjema for samtykke til IP ligger i mappen.", False, "not_the_act"),
-    ("7 informed that the patient has a plan", "INFO_IP", "Informert om at pasienten har IP i kommunen.", False,
-     "not_the_act"),
+    (
+        "7 informed that the patient has a plan",
+        "INFO_IP",
+        "Informert om at pasienten har IP i kommunen.",
+        False,
+        "not_the_act",
+    ),
     # 8. retracted
     ("8 retracted", "INFO_IP", "Rettelse: at pasienten er informert om IP er feil.", False, "retracted"),
     # other person / other topic
     ("other person: GP informed", "INFO_IP", "Fastlegen er informert om individuell plan.", False, "other_person"),
     ("other person: relative's own IP", "INFO_IP", "Pasienten er informert om at broren har IP.", False, None),
-    ("other topic: pakkeforløp coordinator", "INFO_IP", "Informert om koordinator for pakkeforløp.", False,
-     "other_topic"),
+    (
+        "other topic: pakkeforløp coordinator",
+        "INFO_IP",
+        "Informert om koordinator for pakkeforløp.",
+        False,
+        "other_topic",
+    ),
     # What still counts
-    ("still: negation in another clause", "INFO_IP", "Ingen feber i dag og pasienten er informert om IP.", True,
-     None),
+    ("still: negation in another clause", "INFO_IP", "Ingen feber i dag og pasienten er informert om IP.", True, None),
     ("still: negation before men", "INFO_IP", "Ville ikke ha IP nå, men fikk info om koordinator.", True, None),
     ("still: pseudo-negation", "SAMTYKKE", "Ingen innvendinger; samtykker til melding til KE.", True, None),
-    ("still: condition told", "KLAGEVEILEDNING", "Orientert om at hun kan klage dersom hun ikke får IP.", True,
-     None),
+    ("still: condition told", "KLAGEVEILEDNING", "Orientert om at hun kan klage dersom hun ikke får IP.", True, None),
     ("still: earlier note", "INFO_IP", "Tidligere informert om IP, se notat 02.03.", True, None),
     ("still: Plan heading", "INFO_IP", "Plan:\nInformert om IP og koordinator.", True, None),
     ("still: nynorsk", "SAMTYKKE", "Ho har samtykt til melding til koordinerande eining.", True, None),
@@ -177,10 +222,14 @@ def test_a_profile_pattern_goes_through_the_same_reading() -> None:
     frame = pl.DataFrame(
         {
             "document_id": ["yes", "negated", "hedged"],
-            "text": ["IP-samtale holdt i dag.", "IP-samtale holdt ikke.", "Usikkert om IP-samtale holdt."],
+            "text": [
+                "IP-samtale gjennomført i dag.",
+                "IP-samtale ikke gjennomført.",
+                "Usikkert om IP-samtale gjennomført.",
+            ],
         }
     )
-    found = read(frame, "INFO_IP", [r"\bip-samtale holdt"])
+    found = read(frame, "INFO_IP", [r"\bip-samtale\b"])
     assert dict(found.select("document_id", "evidence").iter_rows()) == {
         "yes": True,
         "negated": False,
@@ -205,3 +254,20 @@ def test_texts_without_a_candidate_word_cost_nothing_and_are_not_returned() -> N
 def test_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown evidence kind"):
         reads_as_evidence(["x"], "INFO")
+
+
+def test_docs_evidence_md_is_generated_from_the_tables() -> None:
+    from ipaudit.evidence_docs import render
+
+    path = HERE.parent / "docs" / "evidence.md"
+    assert path.read_text("utf-8") == render(), "regenerate: python -m ipaudit.evidence_docs > docs/evidence.md"
+
+
+def test_docs_name_every_trigger_category_and_pseudo_trigger() -> None:
+    from ipaudit import evidence_rules as rules
+    from ipaudit.evidence_docs import CATEGORY_NAMES
+
+    text = (HERE.parent / "docs" / "evidence.md").read_text("utf-8")
+    assert all(trigger.label.replace("|", "/") in text for trigger in rules.TRIGGERS)
+    assert all(label in text for _, _, label in rules.PSEUDO)
+    assert all(nb in text and nn in text for nb, nn in CATEGORY_NAMES.values())
