@@ -204,6 +204,19 @@ def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     metavar="URL",
     help="Med --engine spark: Spark-master (standard: kjørende økt, ellers local[*]).",
 )
+@click.option(
+    "--review",
+    "review_file",
+    type=click.Path(path_type=Path),
+    help="Utfylt stikkprøve (ipaudit-stikkprove.xlsx fra ipaudit select): revisors vurderinger inn i "
+    "tilsynsrapporten og JSON.",
+)
+@click.option(
+    "--supervision-info",
+    "info_file",
+    type=click.Path(path_type=Path),
+    help="TOML-fil med tilsynets nøkkelopplysninger (virksomhet, tilsynsmyndighet, datoer) til tilsynsrapporten.",
+)
 @click.option("--quiet", is_flag=True, help="Skriv bare feil.")
 @_guarded
 def audit(
@@ -220,27 +233,37 @@ def audit(
     key_file: Path | None,
     engine: str,
     spark_master: str | None,
+    review_file: Path | None,
+    info_file: Path | None,
     quiet: bool,
 ) -> int:
     """Revider et uttrekk og skriv rapporter."""
     from ipaudit.model import Severity
     from ipaudit.pipeline import RunRequest, run
     from ipaudit.report import FORMATS
+    from ipaudit.supervision_info import load_supervision_info
 
     if spark_master and engine != "spark":
         raise InputError("--spark-master gjelder bare med --engine spark")
     if engine != "spark" and "://" in extract:
         raise InputError(f"{extract}: en URI kan bare leses med --engine spark")
+    wanted = tuple(_formats(formats, FORMATS))
+    if review_file is not None and not {"supervision", "json"} & set(wanted):
+        raise InputError("--review trenger supervision eller json blant formatene (--format)")
+    if info_file is not None and "supervision" not in wanted:
+        raise InputError("--supervision-info trenger supervision blant formatene (--format)")
     request = RunRequest(
         extract=Path(extract),
         options=_options(profile, as_of, period_from, period_to, waivers_file),
         out_dir=out_dir,
-        formats=tuple(_formats(formats, FORMATS)),
+        formats=wanted,
         key=_load_key(key_file) if key_file else None,
         history_path=history_path,
         engine=engine,
         spark_master=spark_master,
         extract_uri=extract,
+        review=review_file,
+        info=load_supervision_info(info_file) if info_file else None,
     )
     with _progress(show=not quiet) as progress:
         outcome = run(dataclasses.replace(request, progress=progress))
@@ -411,6 +434,13 @@ def _load_key(path: Path) -> Any:
 @click.option(
     "--stratify", type=click.Choice(["unit"]), help="Fordel utvalget på enheter (proporsjonalt, minst én per enhet)."
 )
+@click.option(
+    "--unassessed",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Pasienter i tillegg fra stratumet «Ikke vurdert» (IP00: i risiko, aldri vurdert).",
+)
 @_audit_settings
 @click.option(
     "--out",
@@ -432,6 +462,7 @@ def select_command(
     n: int,
     seed: int,
     stratify: str | None,
+    unassessed: int,
     profile: str,
     as_of: dt.date | None,
     period_from: dt.date | None,
@@ -452,12 +483,20 @@ def select_command(
             out_dir=out_dir,
             formats=(REVIEW_WORKBOOK,),
             key=_load_key(key_file) if key_file else None,
-            sample=SampleSpec(n, seed, stratify),
+            sample=SampleSpec(n, seed, stratify, unassessed),
         )
     )
     _warn(outcome.result)
-    drawn = outcome.sample.patients.height if outcome.sample is not None else 0
-    echo(f"Stikkprøve på {drawn} av {outcome.result.cohort_size} pasienter skrevet til {outcome.written[0]}")
+    from ipaudit.selection import COHORT, unassessed_patients
+
+    strata = outcome.sample.patients.get_column("stratum") if outcome.sample is not None else None
+    drawn = int((strata == COHORT).sum()) if strata is not None else 0
+    extra = (strata.len() - drawn) if strata is not None else 0
+    flagged = unassessed_patients(outcome.result).height
+    echo(
+        f"Stikkprøve på {drawn} av {outcome.result.cohort_size} pasienter i kohorten og {extra} av {flagged} "
+        f"i «Ikke vurdert» skrevet til {outcome.written[0]}"
+    )
     return EXIT_OK
 
 

@@ -1,15 +1,19 @@
 """One run of ipaudit, in the one order that protects patients: every command calls ``run``.
 
-read → audit → draw → pseudonymise → history → write, under the output directory's lock:
+read → audit → draw → pseudonymise → review → history → write, under the output directory's lock:
 
-1. **read** the extract (``ipaudit.extract``) and **audit** it (``ipaudit.engine``);
+1. **read** the extract (``ipaudit.extract``) and **audit** it (``ipaudit.engine``); with
+   ``--review`` the workbook's identity block is read first and checked against the run;
 2. **draw** the review sample among the real patient ids (``ipaudit.selection``), so the key
-   holder's ``ipaudit select`` redraws exactly the same patients;
+   holder's ``ipaudit select`` redraws exactly the same patients — with ``--review`` the sample
+   the workbook was made from;
 3. **pseudonymise** the result and the sample with ``--pseudonymize``: nothing after this
    step ever sees a real patient id;
-4. **history**: compare with the previous run and record this one in one transaction that
+4. **review**: read the reviewer's verdicts back and count them (``ipaudit.review_reader``),
+   among the pseudonyms when the run is pseudonymised;
+5. **history**: compare with the previous run and record this one in one transaction that
    commits only once the reports are written (a failed night is never the baseline);
-5. **write** every view atomically (``ipaudit.report.write_views``).
+6. **write** every view atomically (``ipaudit.report.write_views``).
 
 The CLI parses options into a ``RunRequest`` and maps the ``Outcome`` to output and an exit
 code; it never orders these steps itself. Nothing here knows click.
@@ -33,6 +37,8 @@ if TYPE_CHECKING:
     from ipaudit.history import Comparison
     from ipaudit.pseudonymize import Key
     from ipaudit.report.base import RunContext
+    from ipaudit.review import Review
+    from ipaudit.supervision_info import SupervisionInfo
 
 #: Told which table is read next (table, label, done, total); never any content.
 Progress = Callable[[str, str, int, int], None]
@@ -64,6 +70,10 @@ class RunRequest:
     sample: SampleSpec | None = None
     """The review sample to draw exactly as asked (``ipaudit select``). None: the supervision
     report's own draw (``DEFAULT_SPEC``, capped at the cohort) when it is among the formats."""
+    review: Path | None = None
+    """With ``--review``: the filled-in review workbook to read back (its sample is drawn)."""
+    info: SupervisionInfo | None = None
+    """With ``--supervision-info``: the supervision's key facts, already validated."""
     html_limit: int | None = None
     """Findings listed per rule in the HTML report (None: the view's default)."""
     clock: Callable[[], dt.datetime] = field(default=_now)
@@ -94,16 +104,18 @@ class Outcome:
     """The comparison with the previous run (``--history``), else None."""
     sample: SampleDraw | None
     """The review sample, pseudonymised when the run was, else None."""
+    review: Review | None
+    """The reviewer's verdicts, counted (``--review``), else None."""
     written: tuple[Path, ...]
     """Every file written, in the order of the formats."""
 
 
-def _draw(result: AuditResult, request: RunRequest) -> SampleDraw | None:
+def _draw(result: AuditResult, request: RunRequest, asked: SampleSpec | None) -> SampleDraw | None:
     """Step 2: the sample the views need, drawn among the ids of ``result`` as they are."""
     from ipaudit.selection import draw_sample
 
-    if request.sample is not None:
-        return draw_sample(result, request.sample, cap=False)
+    if asked is not None:
+        return draw_sample(result, asked, cap=False)
     if SUPERVISION in request.formats:
         return draw_sample(result, DEFAULT_SPEC)
     return None
@@ -139,6 +151,11 @@ def run(request: RunRequest) -> Outcome:
 
     # The lock is taken before reading, so a second run on the same directory is refused at once.
     with run_lock(request.out_dir):
+        workbook = None
+        if request.review is not None:
+            from ipaudit import review_reader
+
+            workbook = review_reader.open_workbook(request.review)  # a wrong file fails before the read
         data = _read(request) if request.engine == "spark" else read_extract(request.extract, request.progress)
         try:
             result = audit(data, request.options, generated_at=request.clock())
@@ -146,18 +163,24 @@ def run(request: RunRequest) -> Outcome:
             release = getattr(data.document_stage, "release", None)
             if release is not None:
                 release()
-        sample = _draw(result, request)
+        if workbook is not None:
+            review_reader.check_identity(workbook, result, pseudonymized=request.key is not None)
+        sample = _draw(result, request, workbook.identity.spec if workbook is not None else request.sample)
         if request.key is not None:
             from ipaudit.pseudonymize import pseudonymize_result
 
             result = pseudonymize_result(result, request.key)
             sample = sample.pseudonymized(request.key) if sample is not None else None
+        review = None
+        if workbook is not None and sample is not None:
+            review = review_reader.read_review(workbook, result, sample)
+        context = RunContext(sample=sample, review=review, info=request.info)
         if request.history_path is None:
-            written = _write(result, request, RunContext(sample=sample))
-            return Outcome(result=result, history=None, sample=sample, written=written)
+            written = _write(result, request, context)
+            return Outcome(result=result, history=None, sample=sample, review=review, written=written)
         from ipaudit.history import open_history
 
         with open_history(request.history_path) as store, store.recording(result) as comparison:
             result = dataclasses.replace(result, results=comparison.annotate(result.results))
-            written = _write(result, request, RunContext(history=comparison, sample=sample))
-        return Outcome(result=result, history=comparison, sample=sample, written=written)
+            written = _write(result, request, dataclasses.replace(context, history=comparison))
+        return Outcome(result=result, history=comparison, sample=sample, review=review, written=written)

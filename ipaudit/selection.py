@@ -1,9 +1,13 @@
 """Drawing a reproducible random sample of patients for journal review (stikkprøve).
 
-A supervisor checks the tool by reading some journals by hand. ``select_sample`` draws cohort
-patients (IP00's patients are outside the cohort and never drawn) with ``random.Random(seed)``
-from the candidates sorted by patient id, so the same result, n and seed give the same
-patients whatever the order of the rows. Drawn on the un-pseudonymised result and then
+A supervisor checks the tool by reading some journals by hand. The sampling frame has two
+parts: the cohort (patients whose need for a plan was assessed «ja»), and, as its own stratum
+*Ikke vurdert*, the at-risk patients IP00 flags as never assessed — the highest-risk group,
+for whom only IP00 and the manual requirements apply. ``select_sample`` draws n cohort patients
+with ``random.Random(seed)`` from the candidates sorted by patient id and then, from the same
+generator, ``unassessed`` patients of the *Ikke vurdert* stratum (sorted by patient id), so the
+same result, n, seed and ``unassessed`` give the same patients whatever the order of the rows,
+and a draw without the stratum is the draw of earlier releases. Drawn on the un-pseudonymised result and then
 pseudonymised (``ipaudit.pseudonymize.pseudonymize_frame``), the key holder and the supervisor
 see the same patients.
 
@@ -36,18 +40,27 @@ from typing import Any
 import polars as pl
 
 from ipaudit.errors import InputError
-from ipaudit.model import UNKNOWN_UNIT, AuditResult, RuleSummary
+from ipaudit.model import UNKNOWN_UNIT, AuditResult, RuleSummary, Status
 
 STRATIFY_CHOICES: tuple[str, ...] = ("unit",)
 SAMPLE_SCHEMA: dict[str, pl.DataType] = {
     "patient_id": pl.String(),
     "unit": pl.String(),
     "index_date": pl.Date(),
+    "stratum": pl.String(),
 }
+COHORT = "kohort"
+"""Stratum of the cohort patients."""
+UNASSESSED = "ikke_vurdert"
+"""Stratum of IP00's patients: at risk, never assessed."""
+STRATUM_LABELS: dict[str, str] = {COHORT: "Kohort", UNASSESSED: "Ikke vurdert"}
 DEFAULT_SAMPLE_SIZE = 30
 """Patients the supervision report's own draw takes (all of them when the cohort is smaller)."""
 DEFAULT_SAMPLE_SEED = 1
 DEFAULT_STRATIFY = "unit"
+DEFAULT_UNASSESSED = 5
+"""Patients of the *Ikke vurdert* stratum the supervision report's own draw (and, by default,
+``ipaudit select``) takes, all of them when there are fewer."""
 METHOD_TEXT = {
     None: "Ingen: enkelt tilfeldig utvalg fra hele kohorten.",
     "unit": (
@@ -70,7 +83,44 @@ def cohort_patients(result: AuditResult) -> pl.DataFrame:
         .select("patient_id", pl.col("unit").fill_null(UNKNOWN_UNIT), "index_date")
         .unique("patient_id", keep="first")
         .sort("patient_id")
+        .with_columns(pl.lit(COHORT).alias("stratum"))
         .select([pl.col(n).cast(t) for n, t in SAMPLE_SCHEMA.items()])
+    )
+
+
+def unassessed_patients(result: AuditResult) -> pl.DataFrame:
+    """One row per patient IP00 flags (at risk, never assessed; waived ones too), sorted by
+    patient_id, in stratum *Ikke vurdert*; index_date is empty (there is no assessment)."""
+    own = [r.meta.id for r in result.rules if r.meta.population == "own"]
+    return (
+        result.results.filter(
+            pl.col("rule_id").is_in(own) & (pl.col("status") != Status.NOT_APPLICABLE.value)
+        )
+        .select("patient_id", pl.col("unit").fill_null(UNKNOWN_UNIT))
+        .unique("patient_id", keep="first")
+        .sort("patient_id")
+        .with_columns(pl.lit(None, dtype=pl.Date).alias("index_date"), pl.lit(UNASSESSED).alias("stratum"))
+        .select([pl.col(n).cast(t) for n, t in SAMPLE_SCHEMA.items()])
+    )
+
+
+def rule_applies(result: AuditResult, rule_id: str, stratum: str) -> bool:
+    """Whether ``rule_id`` applies by design to a drawn patient of ``stratum``: a rule that
+    chooses its own population (IP00) to *Ikke vurdert*, every other rule to the cohort."""
+    own = result.rule(rule_id).meta.population == "own"
+    return own == (stratum == UNASSESSED)
+
+
+def frame_text(result: AuditResult, unassessed: int) -> str:
+    """The sampling frame in one bokmål sentence."""
+    cohort, flagged = cohort_patients(result).height, unassessed_patients(result).height
+    text = f"Kohortens {cohort} pasienter"
+    if not unassessed:
+        return text + " (stratumet «Ikke vurdert» er ikke trukket fra)."
+    return (
+        f"{text}, og som eget stratum «Ikke vurdert» de {flagged} pasientene verktøyet fant uten "
+        f"vurdering av behovet for individuell plan (IP00); av dem trekkes {min(unassessed, flagged)}. "
+        "For dem gjelder bare IP00 og de manuelle kravene."
     )
 
 
@@ -105,11 +155,17 @@ def allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
     return {u: fixed.get(u, places.get(u, 0)) for u in sizes}
 
 
-def select_sample(result: AuditResult, n: int, seed: int, stratify: str | None = None) -> pl.DataFrame:
-    """Draw n cohort patients reproducibly (all of them when n ≥ the cohort).
+def select_sample(
+    result: AuditResult, n: int, seed: int, stratify: str | None = None, unassessed: int = 0
+) -> pl.DataFrame:
+    """Draw n cohort patients reproducibly (all of them when n ≥ the cohort), then ``unassessed``
+    patients of the *Ikke vurdert* stratum (all of them when there are fewer).
 
-    Returns SAMPLE_SCHEMA rows sorted by unit, then patient id.
+    Returns SAMPLE_SCHEMA rows: the cohort's sorted by unit, then patient id; then the
+    *Ikke vurdert* stratum's sorted by patient id.
     """
+    if unassessed < 0:
+        raise InputError(f"Antallet fra stratumet «Ikke vurdert» kan ikke være negativt (fikk {unassessed})")
     if n < 1:
         raise InputError(f"Utvalget må ha minst én pasient (fikk {n})")
     if stratify not in (None, *STRATIFY_CHOICES):
@@ -127,7 +183,13 @@ def select_sample(result: AuditResult, n: int, seed: int, stratify: str | None =
         chosen = set()
         for unit in sorted(members):
             chosen.update(rng.sample(members[unit], places[unit]))
-    return candidates.filter(pl.col("patient_id").is_in(sorted(chosen))).sort("unit", "patient_id")
+    drawn = candidates.filter(pl.col("patient_id").is_in(sorted(chosen))).sort("unit", "patient_id")
+    if not unassessed:
+        return drawn
+    flagged = unassessed_patients(result)
+    ids = flagged.get_column("patient_id").to_list()
+    picked = set(rng.sample(ids, min(unassessed, len(ids))))
+    return pl.concat([drawn, flagged.filter(pl.col("patient_id").is_in(sorted(picked)))], how="vertical")
 
 
 def command_line(
@@ -158,10 +220,17 @@ def command_line(
 
 
 def reproduce_command(
-    result: AuditResult, n: int, seed: int, stratify: str | None, *, pseudonymized: bool = False
+    result: AuditResult,
+    n: int,
+    seed: int,
+    stratify: str | None,
+    *,
+    unassessed: int = 0,
+    pseudonymized: bool = False,
 ) -> str:
     """The command that draws the same sample again (the key file is named, never included)."""
     options = ["--n", str(n), "--seed", str(seed), *(["--stratify", stratify] if stratify else [])]
+    options += ["--unassessed", str(unassessed)]
     return command_line("select", result, before=options, pseudonymized=pseudonymized)
 
 
@@ -173,9 +242,11 @@ class SampleSpec:
     """Patients asked for (all of them when the frame is smaller)."""
     seed: int
     stratify: str | None = None
+    unassessed: int = 0
+    """Patients of the *Ikke vurdert* stratum (IP00) drawn besides the n cohort patients."""
 
 
-DEFAULT_SPEC = SampleSpec(DEFAULT_SAMPLE_SIZE, DEFAULT_SAMPLE_SEED, DEFAULT_STRATIFY)
+DEFAULT_SPEC = SampleSpec(DEFAULT_SAMPLE_SIZE, DEFAULT_SAMPLE_SEED, DEFAULT_STRATIFY, DEFAULT_UNASSESSED)
 """The supervision report's own draw when no other is asked for."""
 
 
@@ -192,6 +263,14 @@ class SampleDraw:
     on_real_ids: bool
     """True when drawn among the real patient ids, as ``ipaudit select`` draws (then pseudonymised
     if the result is); False when drawn among the pseudonyms of a pseudonymised result."""
+
+    unassessed: int = 0
+    """Patients of the *Ikke vurdert* stratum asked for."""
+
+    @property
+    def spec(self) -> SampleSpec:
+        """The arguments the sample was drawn with."""
+        return SampleSpec(self.n, self.seed, self.stratify, self.unassessed)
 
     def pseudonymized(self, key: Any) -> SampleDraw:
         """The same draw with every patient id replaced by its pseudonym."""
@@ -211,10 +290,12 @@ def draw_sample(result: AuditResult, spec: SampleSpec = DEFAULT_SPEC, *, cap: bo
     if cap and cohort == 0:
         return None
     size = min(spec.n, cohort) if cap else spec.n
+    unassessed = min(spec.unassessed, unassessed_patients(result).height) if cap else spec.unassessed
     return SampleDraw(
-        patients=select_sample(result, size, spec.seed, spec.stratify),
+        patients=select_sample(result, size, spec.seed, spec.stratify, unassessed),
         n=size,
         seed=spec.seed,
         stratify=spec.stratify,
         on_real_ids=not result.pseudonymized,
+        unassessed=unassessed,
     )

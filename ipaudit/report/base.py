@@ -19,7 +19,9 @@ from typing import ClassVar
 
 from ipaudit.history import Comparison
 from ipaudit.model import AuditResult
+from ipaudit.review import Review
 from ipaudit.selection import SampleDraw
+from ipaudit.supervision_info import SupervisionInfo
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class RunContext:
     the same profile, and the trend. The results then carry ``finding_id`` and ``change``."""
     sample: SampleDraw | None = None
     """The review sample, drawn among the real ids and then pseudonymised if the run is."""
+    review: Review | None = None
+    """The reviewer's verdicts on the sample, read back from the filled-in workbook (``--review``)."""
+    info: SupervisionInfo | None = None
+    """The supervision's key facts (``--supervision-info``)."""
 
 
 class ReportView(ABC):

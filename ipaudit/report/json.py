@@ -9,6 +9,11 @@ results take a couple of seconds and little memory.
 With ``--history`` every result also carries ``finding_id`` and ``change`` ('ny' /
 'fortsatt' on a fail, else null), and the top-level ``history`` object says what changed
 since the previous run and holds the compliance trend; without it ``"history": null``.
+
+With ``--review`` the top-level ``review`` object holds what the reviewer found in the
+sample (``ipaudit.review.Review.to_json``: per rule and manual requirement the verdict counts,
+and per rule agree/disagree and Cohen's kappa, null where undefined); without it
+``"review": null``.
 """
 
 from __future__ import annotations
@@ -226,6 +231,9 @@ class JsonView(ReportView):
             write_array(out, results_frame(result))
             out.write(b',\n  "waivers": ')
             out.write(_dump(_waivers(result)).encode())
+            out.write(b',\n  "review": ')
+            review = self.context.review
+            out.write(_dump(review.to_json() if review is not None else None).encode())
             out.write(b",\n")
             _write_history(out, self.context.history)
             out.write(b"\n}\n")
