@@ -159,7 +159,7 @@ class Review:
                 **counts(item),
                 "agree": agreement.agree,
                 "disagree": agreement.disagree,
-                "kappa": agreement.kappa,
+                "kappa": None if agreement.kappa is None else round(agreement.kappa, 6),
             }
         return {
             "workbook_sha256": self.workbook_sha256,

@@ -192,8 +192,9 @@ def test_a_law_finding_states_count_share_requirement_and_provisions(page: str, 
     share = f"{fails / assessed * 100:.1f}".replace(".", ",")
     assert (
         "Det er ikke dokumentert at pasienten har fått informasjon "
-        f"i {fails} av {assessed} vurderte journaler ({share} %)."
+        f"i {fails} av {assessed} vurderte journaler ({share} %; verktøyets telling, ikke gjennomgått i stikkprøven)."
     ) in law
+    assert "Bygger på Verktøyets telling i hele kohorten" in law
     assert f"Lov/forskrift {ip01.meta.statute}" in law
     numbers = [int(n) for n in re.findall(r"6\.(\d+) Mulig brudd", law)]
     assert numbers == list(range(1, len(numbers) + 1))

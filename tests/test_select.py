@@ -115,7 +115,8 @@ def test_n_larger_than_the_cohort_takes_everyone(result: AuditResult) -> None:
 
 def test_a_sample_has_one_row_per_patient_with_unit_and_index_date(result: AuditResult) -> None:
     sample = select_sample(result, 20, seed=3, stratify="unit")
-    assert sample.columns == ["patient_id", "unit", "index_date"]
+    assert sample.columns == ["patient_id", "unit", "index_date", "stratum"]
+    assert (sample.get_column("stratum") == "kohort").all()
     assert sample.get_column("patient_id").n_unique() == 20
     assert (sample.get_column("index_date") == INDEX).all()
     assert sample.equals(sample.sort("unit", "patient_id"))
@@ -192,38 +193,50 @@ def test_the_workbook_has_one_row_per_patient_and_empty_reviewer_columns(tmp_pat
     sample = select_sample(result, 9, seed=9, stratify="unit")
     ws = _workbook(tmp_path, result, sample)[SAMPLE_SHEET]
     header = [c.value for c in ws[1]]
-    rules = [r.meta.id for r in result.rules if r.meta.id != "IP00"]
-    assert header[:3] == ["Pasient", "Enhet", "Indeksdato"]
-    assert header[3:-1] == [f"{r} {col}" for r in rules for col in ("verktøy", "revisor")]
+    rules = [r.meta.id for r in result.rules]
+    assert rules[0] == "IP00"
+    manual = [f"M{i} revisor" for i in range(1, 14)]
+    assert header[:4] == ["Pasient", "Utvalg", "Enhet", "Indeksdato"]
+    assert header[4 : 4 + 2 * len(rules)] == [f"{r} {col}" for r in rules for col in ("verktøy", "revisor")]
+    assert header[4 + 2 * len(rules) : -1] == manual
     assert header[-1] == "Merknad"
     assert all(c.font.bold for c in ws[1])
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in rows] == _ids(sample)
     labels = {"Oppfylt", "Ikke oppfylt", "Frist ikke passert", "Ikke aktuelt", "Unntatt"}
+    end = 4 + 2 * len(rules)
     for row in rows:
-        tool, reviewer = row[3:-1:2], row[4:-1:2]
-        assert set(tool) <= labels and len(tool) == len(rules)
-        assert all(value in (None, "") for value in reviewer)
-        assert row[-1] in (None, "")
+        assert row[1] == "Kohort"
+        tool, reviewer = row[4:end:2], row[5:end:2]
+        assert tool[0] == "Gjelder ikke"  # IP00 does not apply to the cohort
+        assert set(tool[1:]) <= labels and len(tool) == len(rules)
+        assert all(value in (None, "") for value in (*reviewer, *row[end:]))
     ip01 = result.results.filter(pl.col("rule_id") == "IP01")
     status = dict(ip01.select("patient_id", "status").iter_rows())
     label = {"pass": "Oppfylt", "fail": "Ikke oppfylt", "pending": "Frist ikke passert"}
-    assert [row[3] for row in rows] == [label[status[p]] for p in _ids(sample)]
+    assert [row[6] for row in rows] == [label[status[p]] for p in _ids(sample)]
 
 
 def test_reviewer_columns_offer_the_four_judgements(tmp_path: Path, result: AuditResult) -> None:
     sample = select_sample(result, 6, seed=9, stratify="unit")
     ws = _workbook(tmp_path, result, sample)[SAMPLE_SHEET]
-    (validation,) = ws.data_validations.dataValidation
+    validation, only_na = ws.data_validations.dataValidation
     assert validation.type == "list"
     assert validation.formula1 == '"' + ",".join(REVIEW_CHOICES) + '"'
-    assert REVIEW_CHOICES == ("Oppfylt", "Ikke oppfylt", "Ikke aktuelt", "Usikker")
-    covered = {str(r) for r in validation.sqref.ranges}
+    assert REVIEW_CHOICES == ("Oppfylt", "Ikke oppfylt", "Ikke aktuelt", "Kan ikke vurderes")
+    assert only_na.formula1 == '"Ikke aktuelt"'
+    covered = openpyxl.worksheet.cell_range.MultiCellRange(str(validation.sqref))
+    grey = openpyxl.worksheet.cell_range.MultiCellRange(str(only_na.sqref))
     header = [c.value for c in ws[1]]
     for i, name in enumerate(header, start=1):
         if str(name).endswith(" revisor"):
             letter = openpyxl.utils.get_column_letter(i)
-            assert f"{letter}2:{letter}7" in covered
+            for row in range(2, 8):
+                where = f"{letter}{row}"
+                if name == "IP00 revisor":  # IP00 does not apply to cohort patients
+                    assert where in grey and where not in covered
+                else:
+                    assert where in covered and where not in grey
 
 
 def test_the_sheet_is_frozen_filtered_and_dates_are_dates(tmp_path: Path, result: AuditResult) -> None:
@@ -231,7 +244,7 @@ def test_the_sheet_is_frozen_filtered_and_dates_are_dates(tmp_path: Path, result
     ws = _workbook(tmp_path, result, sample)[SAMPLE_SHEET]
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
-    for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+    for (cell,) in ws.iter_rows(min_row=2, min_col=4, max_col=4):
         assert isinstance(cell.value, dt.datetime) and cell.value.date() == INDEX
         assert cell.number_format.lower() == "dd.mm.yyyy"
 
@@ -245,7 +258,7 @@ def test_formula_like_text_stays_text(tmp_path: Path, result: AuditResult) -> No
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
     ws = wb[SAMPLE_SHEET]
-    units = {c.value for (c,) in ws.iter_rows(min_row=2, min_col=2, max_col=2)}
+    units = {c.value for (c,) in ws.iter_rows(min_row=2, min_col=3, max_col=3)}
     assert "=Barneklinikken" in units
     assert {c.value for (c,) in ws.iter_rows(min_row=2, max_col=1)} == set(_ids(sample))
 
@@ -255,7 +268,8 @@ def test_the_about_sheet_says_how_the_sample_was_drawn(tmp_path: Path, result: A
     ws = _workbook(tmp_path, result, sample, n=9, seed=9, stratify="unit")[ABOUT_SHEET]
     facts = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row and row[0]}
     assert facts["Frø (seed)"] == 9
-    assert facts["Ønsket antall pasienter"] == 9
+    assert facts["Ønsket antall fra kohorten"] == 9
+    assert facts["Ønsket antall fra «Ikke vurdert»"] == 0
     assert facts["Trukket antall pasienter"] == 9
     assert "Etter enhet" in facts["Stratifisering"]
     assert facts["Revisjonsdato"].date() == result.as_of
@@ -264,7 +278,7 @@ def test_the_about_sheet_says_how_the_sample_was_drawn(tmp_path: Path, result: A
     assert "national" in facts["Profil"]
     command = facts["Slik gjentas utvalget"]
     assert command == reproduce_command(result, 9, 9, "unit")
-    assert "--n 9 --seed 9 --stratify unit --as-of 2025-06-30 --profile national" in command
+    assert "--n 9 --seed 9 --stratify unit --unassessed 0 --as-of 2025-06-30 --profile national" in command
     per_unit = {row[0]: (row[1], row[2]) for row in ws.iter_rows(values_only=True) if row[0] in UNITS}
     in_sample = dict(sample.group_by("unit").len().iter_rows())
     assert per_unit == {unit: (size, in_sample[unit]) for unit, size in UNITS.items()}
@@ -285,7 +299,7 @@ def test_an_empty_sample_still_writes_a_workbook(tmp_path: Path) -> None:
     sample = select_sample(result, 5, seed=1, stratify="unit")
     assert sample.height == 0
     wb = _workbook(tmp_path, result, sample)
-    assert [c.value for c in wb[SAMPLE_SHEET][1]][:3] == ["Pasient", "Enhet", "Indeksdato"]
+    assert [c.value for c in wb[SAMPLE_SHEET][1]][:4] == ["Pasient", "Utvalg", "Enhet", "Indeksdato"]
 
 
 def test_a_pseudonymised_sample_is_the_same_draw_under_pseudonyms(tmp_path: Path, result: AuditResult) -> None:
@@ -300,7 +314,7 @@ def test_a_pseudonymised_sample_is_the_same_draw_under_pseudonyms(tmp_path: Path
     assert sorted(ids) == sorted(_ids(pseudo_sample))
     assert all(i.startswith("P-") for i in ids)
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert all(row[3] for row in rows)  # the tool's status found under the pseudonym
+    assert all(row[6] for row in rows)  # the tool's status found under the pseudonym
     facts = {row[0]: row[1] for row in wb[ABOUT_SHEET].iter_rows(values_only=True) if row and row[0]}
     assert facts["Pseudonymisert"] == "ja"
     assert facts["Slik gjentas utvalget"].endswith("--pseudonymize NØKKELFIL")
@@ -318,7 +332,7 @@ def test_control_characters_in_unit_and_message_are_dropped_not_a_crash(tmp_path
     dirty_result = dataclasses.replace(result, results=dirty)
     sample = select_sample(dirty_result, 6, seed=9, stratify="unit")
     wb = _workbook(tmp_path, dirty_result, sample)
-    units = {c.value for (c,) in wb[SAMPLE_SHEET].iter_rows(min_row=2, min_col=2, max_col=2)}
+    units = {c.value for (c,) in wb[SAMPLE_SHEET].iter_rows(min_row=2, min_col=3, max_col=3)}
     assert units and all(u.endswith("avd.") and "\x0b" not in u for u in units)
     messages = [row[3] for row in wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True)]
     assert messages and all(m.endswith(" slutt") and "\x1f" not in m for m in messages)
@@ -352,7 +366,7 @@ def test_the_workbook_is_flushed_to_disk_before_it_replaces_the_old_one(
     monkeypatch.setattr(os, "replace", replace)
     sample = select_sample(result, 3, seed=9)
     write_review_workbook(sample, result, path, n=3, seed=9, stratify=None)
-    assert openpyxl.load_workbook(path).sheetnames == [SAMPLE_SHEET, FINDINGS_SHEET, ABOUT_SHEET]
+    assert openpyxl.load_workbook(path).sheetnames == [SAMPLE_SHEET, FINDINGS_SHEET, ABOUT_SHEET, "Identitet"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ipaudit-manifest.json", "stikkprove.xlsx"]
 
 

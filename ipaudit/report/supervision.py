@@ -30,9 +30,11 @@ import polars as pl
 from ipaudit import numbers, selection
 from ipaudit.manual_requirements import MANUAL_REQUIREMENTS, SOURCES
 from ipaudit.model import UNKNOWN_UNIT, AuditResult, RuleSummary, Status
-from ipaudit.report import common, html
+from ipaudit.report import common, html, supervision_review
 from ipaudit.report.base import ReportView
+from ipaudit.review import ItemReview, Review
 from ipaudit.selection import SampleDraw
+from ipaudit.supervision_info import SupervisionInfo
 
 FILENAME = "ipaudit-tilsynsrapport.html"
 TEMPLATE = "supervision.html.j2"
@@ -55,7 +57,7 @@ def environment() -> jinja2.Environment:
     """The HTML report's environment (autoescape on, undefined names are errors, the same
     filters), plus the filter that lays out a command line."""
     env = html.environment()
-    env.filters.update(command=command_markup)
+    env.filters.update(command=command_markup, x_of_n=supervision_review.x_of_n)
     return env
 
 
@@ -63,10 +65,6 @@ def _finding_phrase(rule: RuleSummary) -> str:
     """What is not documented, as the start of a finding sentence ("… i 21 av 270 vurderte
     journaler"): the rule's own ``RuleMeta.finding``, with the profile's values."""
     return rule.meta.finding or f"Kravet «{rule.meta.title}» er ikke oppfylt"
-
-
-def _share(part: int, whole: int) -> str:
-    return numbers.fmt_pct(part / whole) if whole else "–"
 
 
 @dataclass(frozen=True)
@@ -86,6 +84,12 @@ class Requirement:
     """IP00: the rule lists the patients it flags and has no share."""
     finding: str
     """The finding sentence for chapters 6 and 7 (empty when nothing fails)."""
+    basis: str
+    """What the finding is worded by: the reviewed sample or the tool's counts
+    (``supervision_review.BASIS_SAMPLE`` / ``BASIS_TOOL``)."""
+    tool_count: str
+    """The tool's count beside a finding worded by the sample, else empty."""
+    review: ItemReview | None
     text: str
     """The short bokmål paragraph under chapter 5."""
     units: str
@@ -149,8 +153,9 @@ def _unit_text(result: AuditResult, rule_id: str) -> str:
     return ", ".join(shown)
 
 
-def requirements(result: AuditResult) -> list[Requirement]:
-    """Every rule of the run, in rule order, with its counts and texts."""
+def requirements(result: AuditResult, review: Review | None = None) -> list[Requirement]:
+    """Every rule of the run, in rule order, with its counts and texts; with a ``review`` the
+    findings are worded by what the reviewer found in the sample where the rule was judged."""
     out = []
     cohort = result.cohort_size
     for number, rule in enumerate(result.rules, start=1):
@@ -158,18 +163,11 @@ def requirements(result: AuditResult) -> list[Requirement]:
         assessed = counts["pass"] + counts["fail"]
         own = rule.meta.population == "own"
         fails = counts["fail"]
-        if not fails:
-            finding = ""
-        elif own:
-            finding = (
-                f"{_finding_phrase(rule)} for {_count_text(fails, 'pasient', 'pasienter')} som oppfyller "
-                f"kriteriene i punkt 4.{number}."
-            )
-        else:
-            finding = (
-                f"{_finding_phrase(rule)} i {common.fmt_int(fails)} av {common.fmt_int(assessed)} vurderte "
-                f"journaler ({_share(fails, assessed)})."
-            )
+        item = supervision_review.reviewed_item(review, rule.meta.id)
+        finding, basis = supervision_review.claim(
+            _finding_phrase(rule), fails, assessed, item, own=own, criteria=f"punkt 4.{number}"
+        )
+        tool_count = supervision_review.tool_count_text(fails, assessed, own=own) if item and fails else ""
         out.append(
             Requirement(
                 summary=rule,
@@ -181,6 +179,9 @@ def requirements(result: AuditResult) -> list[Requirement]:
                 assessed=assessed,
                 own_population=own,
                 finding=finding,
+                basis=basis,
+                tool_count=tool_count,
+                review=item,
                 text=_rule_text(rule, counts, assessed, cohort, str(number)),
                 units=_unit_text(result, rule.meta.id),
             )
@@ -205,7 +206,7 @@ def audit_command(result: AuditResult) -> str:
     )
 
 
-def _sample_rows(result: AuditResult, draw: SampleDraw) -> list[dict[str, Any]]:
+def _sample_rows(result: AuditResult, draw: SampleDraw, review: Review | None) -> list[dict[str, Any]]:
     """The sampled patients with the rules the tool found not fulfilled for each, in rule order."""
     order = {r.meta.id: i for i, r in enumerate(result.rules)}
     fails = result.results.filter(
@@ -214,54 +215,73 @@ def _sample_rows(result: AuditResult, draw: SampleDraw) -> list[dict[str, Any]]:
     failing: dict[str, list[str]] = {}
     for patient_id, rule_id in fails.iter_rows():
         failing.setdefault(patient_id, []).append(rule_id)
+    reviewed = set(review.reviewed_patients) if review is not None else set()
     return [
         {
             "patient_id": patient_id,
             "unit": unit,
             "index_date": index_date,
+            "stratum": selection.STRATUM_LABELS.get(stratum, stratum),
             "failing": ", ".join(sorted(failing.get(patient_id, []), key=lambda r: order.get(r, len(order)))),
+            "reviewed": patient_id in reviewed,
         }
-        for patient_id, unit, index_date in draw.patients.select("patient_id", "unit", "index_date").iter_rows()
+        for patient_id, unit, index_date, stratum in draw.patients.select(
+            "patient_id", "unit", "index_date", "stratum"
+        ).iter_rows()
     ]
 
 
-def _sample_context(result: AuditResult, draw: SampleDraw | None) -> dict[str, Any]:
+def _sample_context(result: AuditResult, draw: SampleDraw | None, review: Review | None) -> dict[str, Any]:
     template = selection.reproduce_command(
         result,
         selection.DEFAULT_SAMPLE_SIZE,
         selection.DEFAULT_SAMPLE_SEED + 1,
         selection.DEFAULT_STRATIFY,
-        pseudonymized=result.pseudonymized
+        unassessed=selection.DEFAULT_UNASSESSED,
+        pseudonymized=result.pseudonymized,
     )
     if draw is None:
         return {"sample": None, "select_template": template}
     if draw.on_real_ids:
         command = selection.reproduce_command(
-            result, draw.n, draw.seed, draw.stratify, pseudonymized=result.pseudonymized
+            result, draw.n, draw.seed, draw.stratify, unassessed=draw.unassessed, pseudonymized=result.pseudonymized
         )
     else:
         command = audit_command(result)
+    rows = _sample_rows(result, draw, review)
     return {
         "sample": draw,
-        "sample_rows": _sample_rows(result, draw),
+        "sample_rows": rows,
+        "sample_cohort": sum(1 for row in rows if row["stratum"] == selection.STRATUM_LABELS[selection.COHORT]),
         "sample_method": selection.METHOD_TEXT.get(draw.stratify, str(draw.stratify)),
+        "sample_frame": selection.frame_text(result, draw.unassessed),
+        "sample_strata": supervision_review.strata(result, draw),
         "sample_command": command,
         "select_template": template,
+        "not_reviewed": [row for row in rows if not row["reviewed"]] if review is not None else [],
     }
 
 
-def render_supervision(result: AuditResult, sample: SampleDraw | None = None) -> str:
+def render_supervision(
+    result: AuditResult,
+    sample: SampleDraw | None = None,
+    review: Review | None = None,
+    info: SupervisionInfo | None = None,
+) -> str:
     """The whole supervision report as one HTML string; ``sample`` is the review sample listed
-    in the stikkprøve chapter (None: the chapter says how to draw one)."""
+    in the stikkprøve chapter (None: the chapter says how to draw one), ``review`` what the
+    reviewer found in it (``--review``), ``info`` the key facts (``--supervision-info``)."""
     draw = sample
-    reqs = requirements(result)
+    reqs = requirements(result, review)
     units, other_units, other_patients = scope_units(result)
     context = {
         "r": result,
         "requirements": reqs,
         # Findings on rules with a statute: "mulig brudd på …"; the rest rest on guidelines only.
-        "law_findings": [q for q in reqs if q.meta.has_statute and q.counts["fail"]],
-        "guidance_findings": [q for q in reqs if not q.meta.has_statute and q.counts["fail"]],
+        "law_findings": [q for q in reqs if q.meta.has_statute and q.finding],
+        "guidance_findings": [q for q in reqs if not q.meta.has_statute and q.finding],
+        "info": info.rows() if info is not None else [],
+        "basis_sample": supervision_review.BASIS_SAMPLE,
         "manual": MANUAL_REQUIREMENTS,
         "sources": SOURCES,
         "units": units,
@@ -279,7 +299,8 @@ def render_supervision(result: AuditResult, sample: SampleDraw | None = None) ->
         "rejected_total": result.rejected.height,
         "statuses": [s.value for s in Status],
         "css": markupsafe.Markup(html.load_template(STYLESHEET)),  # our file, not data
-        **_sample_context(result, draw),
+        **_sample_context(result, draw, review),
+        **supervision_review.review_context(result, review),
     }
     return environment().get_template(TEMPLATE).render(context)
 
@@ -291,4 +312,5 @@ class SupervisionView(ReportView):
     filenames = (FILENAME,)
 
     def render(self, result: AuditResult, targets: Mapping[str, Path]) -> None:
-        targets[FILENAME].write_text(render_supervision(result, self.context.sample), encoding="utf-8")
+        page = render_supervision(result, self.context.sample, self.context.review, self.context.info)
+        targets[FILENAME].write_text(page, encoding="utf-8")
