@@ -12,14 +12,15 @@ What else a result carries, and what happens to it:
 
 - rule messages are generated bokmål text: counts, dates, source row numbers (IP05, HB01)
   and unit names (IP11); none quotes the journal. Kept.
-- ``unit`` is organisational, not personal. Kept; so are the extract's file names and
-  fingerprints, which a reviewer needs to reproduce a finding.
+- ``unit`` is organisational, not personal. Kept; so are the table files' names and
+  fingerprints, which a reviewer needs to reproduce a finding. The names of the other files
+  in the extract folder (a stray file may be named after a patient) become "(fjernet)".
 - rejected rows carry a table, a row number, a column and a reason; a reason may quote up to
   40 characters of a bad date, yes/no or choice value, which in a shifted export could be
   journal text. Quoted values are replaced by «…».
-- waivers are the adviser's, not the journal's: the reason is kept (a supervisor needs it to
-  judge the waiver) with any patient id in it replaced by its pseudonym and anything shaped
-  like a national id removed; ``approved_by`` names a person and becomes "(fjernet)".
+- a waiver's reason is free text and may name the patient or hold a phone number: it becomes
+  "(fjernet)", as does ``approved_by``, which names a person. The rule, the patient's
+  pseudonym and the dates of a waiver stay.
 
 The key is read once, held in a ``Key`` whose repr never shows it, and never copied, logged
 or printed.
@@ -60,8 +61,6 @@ NAMESPACES: dict[str, tuple[str, str, str, str]] = {
 }
 
 PSEUDONYM_PATTERN = re.compile(r"^(P|D|K|V)-[0-9a-f]{12}$")
-_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
-_TOKEN = re.compile(r"[\w\-/]+")
 _QUOTED = r"«[^«»]*»"
 
 
@@ -111,8 +110,10 @@ def load_key(path: Path) -> tuple[Key, str | None]:
     if info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
         warnings.append(f"Advarsel: nøkkelfilen {path} kan leses av andre (chmod 600 anbefales).")
     if len(data) < SHORT_KEY_BYTES:
-        warnings.append(f"Advarsel: nøkkelen er kortere enn {SHORT_KEY_BYTES} byte; bruk en lang, tilfeldig nøkkel "
-                        "(«ipaudit keygen FIL» lager en).")
+        warnings.append(
+            f"Advarsel: nøkkelen er kortere enn {SHORT_KEY_BYTES} byte; bruk en lang, tilfeldig nøkkel "
+            "(«ipaudit keygen FIL» lager en)."
+        )
     return Key(data), " ".join(warnings) or None
 
 
@@ -198,19 +199,6 @@ def _pseudonymize_evidence(results: pl.DataFrame, key: Key | bytes) -> pl.Series
     return pl.concat(parts).sort("_row").get_column("evidence")
 
 
-def _scrub_reason(reason: str, key: Key | bytes, known_ids: set[str], own_id: str | None = None) -> str:
-    """An adviser's waiver reason with patient ids pseudonymised and national ids removed."""
-    text = _NATIONAL_ID.sub("(fødselsnummer fjernet)", reason)
-    found = {t for t in _TOKEN.findall(text) if t in known_ids}
-    if own_id and own_id in text:
-        found.add(own_id)
-    if not found:
-        return text
-    # One pass, longest first: a replacement is never searched again for a shorter id.
-    pattern = re.compile("|".join(re.escape(i) for i in sorted(found, key=len, reverse=True)))
-    return pattern.sub(lambda m: pseudonym(key, m.group(0)), text)
-
-
 def _scrub_rejected(rejected: pl.DataFrame) -> pl.DataFrame:
     """Rejected rows with every quoted input value replaced by «…» (see the module docstring)."""
     if "reason" not in rejected.columns or rejected.height == 0:
@@ -228,30 +216,30 @@ def pseudonymize_result(result: AuditResult, key: Key | bytes) -> AuditResult:
     Sets ``AuditResult.pseudonymized = True``.
     """
     results = result.results
-    known_ids = set(results.get_column("patient_id").drop_nulls().unique().to_list())
-    known_ids |= {w.patient_id for w in result.waivers}
-    reasons = {
-        r: _scrub_reason(r, key, known_ids)
-        for r in results.get_column("waiver_reason").drop_nulls().unique().to_list()
-    }
     results = results.with_columns(
         _pseudonymize_evidence(results, key).alias("evidence"),
         pseudonymize_series(results.get_column("patient_id"), key).alias("patient_id"),
-        pl.col("waiver_reason").replace(reasons),
+        pl.when(pl.col("waiver_reason").is_not_null()).then(pl.lit(REMOVED)).alias("waiver_reason"),
         pl.when(pl.col("waiver_approved_by").is_not_null()).then(pl.lit(REMOVED)).alias("waiver_approved_by"),
     )
     waivers = tuple(
         dataclasses.replace(
             w,
             patient_id=pseudonym(key, w.patient_id),
-            reason=_scrub_reason(w.reason, key, known_ids, own_id=w.patient_id),
+            reason=REMOVED,
             approved_by=REMOVED,
             similar_patient=None,
         )
         for w in result.waivers
     )
+    extract = dataclasses.replace(result.extract, ignored_files=tuple(REMOVED for _ in result.extract.ignored_files))
     return dataclasses.replace(
-        result, results=results, waivers=waivers, rejected=_scrub_rejected(result.rejected), pseudonymized=True
+        result,
+        results=results,
+        waivers=waivers,
+        rejected=_scrub_rejected(result.rejected),
+        extract=extract,
+        pseudonymized=True,
     )
 
 
@@ -278,4 +266,3 @@ def _normalise(text: str) -> str | None:
     text = text.strip()
     candidate = text[:2].upper() + text[2:].lower()
     return candidate if PSEUDONYM_PATTERN.match(candidate) else None
-

@@ -49,8 +49,9 @@ DATE_SHAPE = r"^[\d./\-: T]{1,25}$"
 WORD_SHAPE = r"^[\p{L}\p{N}_\-]{1,20}$"
 """A bad yes/no or enumeration value is quoted only when it is one short word («kanskje», «Fylke»)."""
 
-NATIONAL_ID_SHAPE = r"\d{6}[\s.\-]?\d{5}"
-"""Digits masked in a quoted value: 11 digits, maybe split after the birth date (010180 12345)."""
+NATIONAL_ID_SHAPE = r"\d{2}[./\-]?\d{2}[./\-]?\d{2}[\s./:\-]{0,2}\d{5}"
+"""Digits masked in a quoted value: 11 digits, maybe split after the birth date, which may be
+written with dots or dashes (010180 12345, 100561/83310, 100561:83310, 10.05.61 83310)."""
 
 NATIONAL_ID_MASK = "***********"
 

@@ -42,7 +42,14 @@ from ipaudit.history import Comparison
 from ipaudit.model import STATUS_LABELS, UNKNOWN_UNIT, AuditResult, Status
 from ipaudit.report import common
 from ipaudit.report.base import ReportView
-from ipaudit.report.xlsx_rows import LINE_HEIGHT, Column, FastRowsWorkbook, clean_text, values_frame
+from ipaudit.report.xlsx_rows import (
+    FIRST_EXCEL_DATE,
+    LINE_HEIGHT,
+    Column,
+    FastRowsWorkbook,
+    clean_text,
+    values_frame,
+)
 from ipaudit.waivers import UNUSED_REASONS, run_warnings
 
 FILENAME = "ipaudit-report.xlsx"
@@ -62,13 +69,21 @@ _TOP = Alignment(vertical="top", horizontal="left")
 _NUMBER = Alignment(vertical="top")
 
 
-def cell(ws: WriteOnlyWorksheet | Worksheet, value: Any, *, font: Font | None = None,
-         number_format: str | None = None, wrap: bool = False,
-         fill: PatternFill | None = None) -> Cell:
+def cell(
+    ws: WriteOnlyWorksheet | Worksheet,
+    value: Any,
+    *,
+    font: Font | None = None,
+    number_format: str | None = None,
+    wrap: bool = False,
+    fill: PatternFill | None = None,
+) -> Cell:
     """A cell for ``ws.append``: a string is always stored as text (never a formula or error)
     and without characters Excel cannot hold (``clean_text``); a date is shown DATE_FORMAT.
     Also used by the review workbook of ``ipaudit select``."""
     made = WriteOnlyCell(ws)
+    if isinstance(value, dt.date) and _date_of(value) < FIRST_EXCEL_DATE:
+        value = f"{value:%d.%m.%Y}"  # no right Excel serial before 1 March 1900: shown as text
     if isinstance(value, str):
         made.value = clean_text(value)
         made.data_type = "s"
@@ -84,6 +99,10 @@ def cell(ws: WriteOnlyWorksheet | Worksheet, value: Any, *, font: Font | None = 
         made.number_format = number_format
     made.alignment = _WRAP if wrap else _TOP if isinstance(value, str | dt.date) else _NUMBER
     return made
+
+
+def _date_of(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def print_setup(ws: WriteOnlyWorksheet | Worksheet) -> None:
@@ -123,8 +142,7 @@ class _Sheet:
         for width, cell in zip(self.widths, cells, strict=False):
             if isinstance(cell, Cell) and cell.alignment.wrap_text and cell.value:
                 per_line = max(1, int(width))
-                lines = max(lines, sum(math.ceil(max(len(part), 1) / per_line)
-                                       for part in str(cell.value).split("\n")))
+                lines = max(lines, sum(math.ceil(max(len(part), 1) / per_line) for part in str(cell.value).split("\n")))
         if lines > 1:
             self.ws.row_dimensions[self.rows].height = lines * LINE_HEIGHT
         self.ws.append(list(cells))
@@ -133,8 +151,7 @@ class _Sheet:
         self.add([self.cell(t, font=BOLD, fill=_HEADER_FILL, wrap=True) for t in titles])
 
 
-def _data_sheet(book: FastRowsWorkbook, title: str, columns: Sequence[Column],
-                rows: int) -> _Sheet:
+def _data_sheet(book: FastRowsWorkbook, title: str, columns: Sequence[Column], rows: int) -> _Sheet:
     """A sheet with a frozen, printed-on-every-page header and an autofilter."""
     sheet = _Sheet(book.wb.create_sheet(title), [c.width for c in columns])
     sheet.ws.freeze_panes = "A2"
@@ -144,8 +161,9 @@ def _data_sheet(book: FastRowsWorkbook, title: str, columns: Sequence[Column],
     return sheet
 
 
-def _split_sheets(book: FastRowsWorkbook, base_title: str, columns: Sequence[Column],
-                  source: pl.DataFrame) -> list[str]:
+def _split_sheets(
+    book: FastRowsWorkbook, base_title: str, columns: Sequence[Column], source: pl.DataFrame
+) -> list[str]:
     """Sheets ``base_title``, ``base_title (2)`` … holding every row of ``source``."""
     frame = values_frame(source, columns)
     per_sheet = MAX_SHEET_ROWS - 1
@@ -173,15 +191,19 @@ def _findings_columns(result: AuditResult) -> list[Column]:
         Column("Status", common.label_expr("status", STATUS_LABELS), "text", 11, wrap=True),
         *(change if with_history else []),
         # Only a breach carries a severity, so filtering Funn on a severity gives breaches only.
-        Column("Alvorlighet", pl.when(pl.col("status") == Status.FAIL.value)
-               .then(common.label_expr("severity", common.SEVERITY_LABELS)), "text", 11, wrap=True),
+        Column(
+            "Alvorlighet",
+            pl.when(pl.col("status") == Status.FAIL.value).then(common.label_expr("severity", common.SEVERITY_LABELS)),
+            "text",
+            11,
+            wrap=True,
+        ),
         Column("Melding", pl.col("message"), "text", 50, wrap=True),
         Column("Dokumentasjon", pl.col("evidence").list.join(", "), "text", 16, wrap=True),
         Column(common.DUE_LABEL, pl.col("due_date"), "date", 14),
         Column("Indeksdato", pl.col("index_date"), "date", 11),
         Column("Enhet", pl.col("unit"), "text", 20, wrap=True),
-        Column("Opprinnelig status", common.label_expr("original_status", STATUS_LABELS),
-               "text", 11, wrap=True),
+        Column("Opprinnelig status", common.label_expr("original_status", STATUS_LABELS), "text", 11, wrap=True),
         Column("Unntaksgrunn", pl.col("waiver_reason"), "text", 24, wrap=True),
         Column("Godkjent av", pl.col("waiver_approved_by"), "text", 14, wrap=True),
         Column("Unntak utløper", pl.col("waiver_expires"), "date", 11),
@@ -218,8 +240,7 @@ def _resolved_columns(result: AuditResult) -> list[Column]:
 def _units_columns(result: AuditResult, units: pl.DataFrame) -> list[Column]:
     titles = common.rule_titles(result)
     counts = [
-        Column(STATUS_LABELS[s.value],
-               pl.col(s.value) if s.value in units.columns else pl.lit(0), "int", 12)
+        Column(STATUS_LABELS[s.value], pl.col(s.value) if s.value in units.columns else pl.lit(0), "int", 12)
         for s in Status
     ]
     rate = pl.col("compliance_rate") if "compliance_rate" in units.columns else pl.lit(None)
@@ -243,8 +264,9 @@ _REJECTED_COLUMNS = [
 # ------------------------------------------------------------------ small sheets
 
 
-def _write_summary(book: FastRowsWorkbook, result: AuditResult,
-                   sheets: Mapping[str, list[str]], history: Comparison | None = None) -> None:
+def _write_summary(
+    book: FastRowsWorkbook, result: AuditResult, sheets: Mapping[str, list[str]], history: Comparison | None = None
+) -> None:
     s = _Sheet(book.wb.create_sheet("Sammendrag", 0), (30, 80, 18, 12, 12, 12, 12, 12, 12))
 
     def fact(label: str, *values: Any) -> None:
@@ -264,27 +286,35 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
     fact("Periode", common.period_text(result))
     fact("Profil", common.profile_text(result.profile))
     fact("Parametere", *[common.parameter_text(k, v) for k, v in result.profile.parameters.items()])
-    fact("Suspensjoner i profilen",
-         *([common.suspension_text(x) for x in result.profile.suspensions] or ["ingen"]))
-    fact("Kohort", f"{common.fmt_int(result.cohort_size)} pasienter der behovet for individuell "
-         "plan er vurdert til «ja» i perioden")
-    fact("Verktøy", f"ipaudit {result.tool_version}, generert "
-         f"{common.fmt_datetime(result.generated_at)}")
+    fact("Suspensjoner i profilen", *([common.suspension_text(x) for x in result.profile.suspensions] or ["ingen"]))
+    fact(
+        "Kohort",
+        f"{common.fmt_int(result.cohort_size)} pasienter der behovet for individuell "
+        "plan er vurdert til «ja» i perioden",
+    )
+    fact("Verktøy", f"ipaudit {result.tool_version}, generert {common.fmt_datetime(result.generated_at)}")
     fact("Uttrekk", str(ex.location))
     if ex.ignored_files:
         fact("Ignorerte filer", ", ".join(ex.ignored_files))
     if ex.missing_optional:
-        fact("Valgfrie tabeller som mangler",
-             ", ".join(common.table_label(t) for t in ex.missing_optional))
+        fact("Valgfrie tabeller som mangler", ", ".join(common.table_label(t) for t in ex.missing_optional))
+
     def where(name: str) -> str:
         parts = sheets[name]
-        return (f"fordelt på arkene {', '.join(parts)} fordi et Excel-ark har plass til "
-                f"{common.fmt_int(MAX_SHEET_ROWS)} rader" if len(parts) > 1 else f"i arket {parts[0]}")
+        return (
+            f"fordelt på arkene {', '.join(parts)} fordi et Excel-ark har plass til "
+            f"{common.fmt_int(MAX_SHEET_ROWS)} rader"
+            if len(parts) > 1
+            else f"i arket {parts[0]}"
+        )
 
     figures = headline(result)
-    fact("Funn", describe(figures),
-         f"Funnene står {where('Funn')}; alvorlighet er satt bare der kravet ikke er oppfylt, så et filter "
-         f"på alvorlighet gir bruddene. De som ikke er aktuelle, står {where('Ikke aktuelt')}.")
+    fact(
+        "Funn",
+        describe(figures),
+        f"Funnene står {where('Funn')}; alvorlighet er satt bare der kravet ikke er oppfylt, så et filter "
+        f"på alvorlighet gir bruddene. De som ikke er aktuelle, står {where('Ikke aktuelt')}.",
+    )
     if common.has_unknown_unit(result):
         fact(UNKNOWN_UNIT, common.UNKNOWN_UNIT_TEXT)
     raised = waivers_raise_rates(result)
@@ -295,8 +325,9 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
         fact("Advarsler om innstillingene", *warnings)
     rejected = sheets["Avviste rader"]
     if len(rejected) > 1:
-        fact("Avviste rader", f"{common.fmt_int(result.rejected.height)} rader fordelt på arkene "
-             + ", ".join(rejected))
+        fact(
+            "Avviste rader", f"{common.fmt_int(result.rejected.height)} rader fordelt på arkene " + ", ".join(rejected)
+        )
     if len(sheets.get("Løst", ())) > 1:
         fact("Løst", "Løste og unntatte funn fordelt på arkene " + ", ".join(sheets["Løst"]))
     if history is not None:
@@ -311,38 +342,73 @@ def _write_summary(book: FastRowsWorkbook, result: AuditResult,
         if src:
             sheet = f" (ark {src.sheet})" if src.sheet else ""
             file_text = f"{src.path.name}{sheet}\n{src.sha256}"
-        s.add([s.cell(common.table_label(table)), s.cell(file_text, wrap=True),
-               counts.rows_read, counts.rows_accepted, counts.rows_rejected])
+        s.add(
+            [
+                s.cell(common.table_label(table)),
+                s.cell(file_text, wrap=True),
+                counts.rows_read,
+                counts.rows_accepted,
+                counts.rows_rejected,
+            ]
+        )
 
     heading("Etterlevelse per regel")
-    s.header(["Regel", "Tittel", "Alvorlighet", *[STATUS_LABELS[x.value] for x in Status],
-              "Etterlevelse", "Uten unntak"])
+    s.header(
+        ["Regel", "Tittel", "Alvorlighet", *[STATUS_LABELS[x.value] for x in Status], "Etterlevelse", "Uten unntak"]
+    )
     for rule in result.rules:
         without = rule.rate_without_waivers if waiver_note(rule) else None
-        s.add([s.cell(rule.meta.id), s.cell(rule.meta.title, wrap=True),
-               s.cell(rule.severity.label), *[rule.counts.get(x.value, 0) for x in Status],
-               s.cell(rule.compliance_rate, number_format=PERCENT_FORMAT),
-               s.cell(without, number_format=PERCENT_FORMAT)])
-    s.add([None, s.cell("Etterlevelse = oppfylt / (oppfylt + ikke oppfylt). Frist ikke passert, "
-                        "ikke aktuelt og unntatt telles ikke med. «Uten unntak»: etterlevelsen om "
-                        "unntatte brudd var talt som ikke oppfylt (bare der unntak hever den). "
-                        "Fristene er revisjonsfrister valgt av profilen, ikke frister i lov eller forskrift.",
-                        wrap=True)])
+        s.add(
+            [
+                s.cell(rule.meta.id),
+                s.cell(rule.meta.title, wrap=True),
+                s.cell(rule.severity.label),
+                *[rule.counts.get(x.value, 0) for x in Status],
+                s.cell(rule.compliance_rate, number_format=PERCENT_FORMAT),
+                s.cell(without, number_format=PERCENT_FORMAT),
+            ]
+        )
+    s.add(
+        [
+            None,
+            s.cell(
+                "Etterlevelse = oppfylt / (oppfylt + ikke oppfylt). Frist ikke passert, "
+                "ikke aktuelt og unntatt telles ikke med. «Uten unntak»: etterlevelsen om "
+                "unntatte brudd var talt som ikke oppfylt (bare der unntak hever den). "
+                "Fristene er revisjonsfrister valgt av profilen, ikke frister i lov eller forskrift.",
+                wrap=True,
+            ),
+        ]
+    )
 
     heading(f"Etterlevelse per regel: {common.CHILDREN_LABEL.lower()}")
     s.header(["Regel", "Tittel", "Alvorlighet", *[STATUS_LABELS[x.value] for x in Status], "Etterlevelse"])
     for rule in result.rules:
-        s.add([s.cell(rule.meta.id), s.cell(rule.meta.title, wrap=True),
-               s.cell(rule.severity.label), *[rule.children.get(x.value, 0) for x in Status],
-               s.cell(rule.children_rate, number_format=PERCENT_FORMAT)])
+        s.add(
+            [
+                s.cell(rule.meta.id),
+                s.cell(rule.meta.title, wrap=True),
+                s.cell(rule.severity.label),
+                *[rule.children.get(x.value, 0) for x in Status],
+                s.cell(rule.children_rate, number_format=PERCENT_FORMAT),
+            ]
+        )
 
     if result.waivers:
         heading("Unntak")
         s.header(["Tilstand", "Begrunnelse", "Godkjent av", "Regel", "Pasient", "Utløper", "Hvorfor ikke brukt"])
         for w in result.waivers:
-            s.add([s.cell(common.waiver_state_label(w.state)), s.cell(w.reason, wrap=True),
-                   s.cell(w.approved_by, wrap=True), s.cell(w.rule_id), s.cell(w.patient_id),
-                   s.cell(w.expires), s.cell(UNUSED_REASONS.get(w.unused_reason or "", ""))])
+            s.add(
+                [
+                    s.cell(common.waiver_state_label(w.state)),
+                    s.cell(w.reason, wrap=True),
+                    s.cell(w.approved_by, wrap=True),
+                    s.cell(w.rule_id),
+                    s.cell(w.patient_id),
+                    s.cell(w.expires),
+                    s.cell(UNUSED_REASONS.get(w.unused_reason or "", "")),
+                ]
+            )
 
 
 def _write_since(s: _Sheet, result: AuditResult, history: Comparison, fact: Any, heading: Any) -> None:
@@ -357,8 +423,11 @@ def _write_since(s: _Sheet, result: AuditResult, history: Comparison, fact: Any,
     fact("Forrige kjøring", f"kjøring {previous.run_id} i historikken{ran}")
     for key, label, explanation in common.HISTORY_COUNTS:
         fact(label, f"{common.fmt_int(history.counts[key])}: {explanation}")
-    fact("Hvor", "Endring (Ny / Fortsatt) og Funn-id i arket Funn; løste og unntatte funn i arket Løst; "
-         "etterlevelse per kjøring i arket Trend")
+    fact(
+        "Hvor",
+        "Endring (Ny / Fortsatt) og Funn-id i arket Funn; løste og unntatte funn i arket Løst; "
+        "etterlevelse per kjøring i arket Trend",
+    )
     by_rule = common.history_by_rule(history)
     if by_rule:
         s.add()
@@ -366,8 +435,14 @@ def _write_since(s: _Sheet, result: AuditResult, history: Comparison, fact: Any,
         for rule in result.rules:
             if rule.meta.id in by_rule:
                 n = by_rule[rule.meta.id]
-                s.add([s.cell(rule.meta.id), s.cell(rule.meta.title, wrap=True), s.cell(rule.severity.label),
-                       *[n[key] for key, _, _ in common.HISTORY_COUNTS]])
+                s.add(
+                    [
+                        s.cell(rule.meta.id),
+                        s.cell(rule.meta.title, wrap=True),
+                        s.cell(rule.severity.label),
+                        *[n[key] for key, _, _ in common.HISTORY_COUNTS],
+                    ]
+                )
 
 
 def _write_trend(book: FastRowsWorkbook, result: AuditResult, trend: pl.DataFrame) -> None:
@@ -387,31 +462,69 @@ def _write_trend(book: FastRowsWorkbook, result: AuditResult, trend: pl.DataFram
     s = _data_sheet(book, "Trend", columns, runs.height)
     for n, row in enumerate(runs.iter_rows(named=True), 1):
         note = "denne kjøringen" if n == runs.height else "forrige kjøring" if n == runs.height - 1 else None
-        s.add([row["run_id"], s.cell(row["as_of"]),
-               s.cell(row["started_at"], number_format=DATETIME_FORMAT) if row["started_at"] else None,
-               *[s.cell(row[r], number_format=PERCENT_FORMAT) for r in rule_ids],
-               row["fail"], s.cell(note) if note else None])
+        s.add(
+            [
+                row["run_id"],
+                s.cell(row["as_of"]),
+                s.cell(row["started_at"], number_format=DATETIME_FORMAT) if row["started_at"] else None,
+                *[s.cell(row[r], number_format=PERCENT_FORMAT) for r in rule_ids],
+                row["fail"],
+                s.cell(note) if note else None,
+            ]
+        )
     s.add()
-    s.add([s.cell("Etterlevelse = oppfylt / (oppfylt + ikke oppfylt) per regel i hver kjøring; tom celle: "
-                  "ingen vurderte resultater. «Ikke oppfylt i alt» teller alle regler.", wrap=False)])
+    s.add(
+        [
+            s.cell(
+                "Etterlevelse = oppfylt / (oppfylt + ikke oppfylt) per regel i hver kjøring; tom celle: "
+                "ingen vurderte resultater. «Ikke oppfylt i alt» teller alle regler.",
+                wrap=False,
+            )
+        ]
+    )
 
 
 def _write_rules(book: FastRowsWorkbook, result: AuditResult) -> None:
-    columns = [Column(t, pl.lit(None), "text", w) for t, w in (
-        ("Regel", 8), ("Tittel", 30), ("Alvorlighet", 18), (common.STATUTE_LABEL, 44),
-        (common.GUIDANCE_LABEL, 44), (common.DUE_LABEL, 30), (common.LEGAL_DEADLINE_LABEL, 24),
-        ("Gjelder fra", 12), ("Parametere", 44), ("Gjelder", 40), ("Oppfylt når", 40), ("Merknad", 36))]
+    columns = [
+        Column(t, pl.lit(None), "text", w)
+        for t, w in (
+            ("Regel", 8),
+            ("Tittel", 30),
+            ("Alvorlighet", 18),
+            (common.STATUTE_LABEL, 44),
+            (common.GUIDANCE_LABEL, 44),
+            (common.DUE_LABEL, 30),
+            (common.LEGAL_DEADLINE_LABEL, 24),
+            ("Gjelder fra", 12),
+            ("Parametere", 44),
+            ("Gjelder", 40),
+            ("Oppfylt når", 40),
+            ("Merknad", 36),
+        )
+    ]
     s = _data_sheet(book, "Regler", columns, len(result.rules))
     for rule in result.rules:
         meta = rule.meta
         notes = [n for n in (meta.background, rule.note, *rule.loosened) if n]
-        s.add([s.cell(value, wrap=True) for value in (
-            meta.id, meta.title, rule.severity.label, common.statute_text(meta), meta.guidance or "–",
-            meta.due or "Ingen", meta.legal_deadline,
-            common.fmt_date(meta.in_force_from) if meta.in_force_from else "",
-            "\n".join(common.parameter_text(k, v) for k, v in rule.parameters.items()),
-            meta.applies_to, meta.satisfied_by, "\n".join(notes),
-        )])
+        s.add(
+            [
+                s.cell(value, wrap=True)
+                for value in (
+                    meta.id,
+                    meta.title,
+                    rule.severity.label,
+                    common.statute_text(meta),
+                    meta.guidance or "–",
+                    meta.due or "Ingen",
+                    meta.legal_deadline,
+                    common.fmt_date(meta.in_force_from) if meta.in_force_from else "",
+                    "\n".join(common.parameter_text(k, v) for k, v in rule.parameters.items()),
+                    meta.applies_to,
+                    meta.satisfied_by,
+                    "\n".join(notes),
+                )
+            ]
+        )
 
 
 class XlsxView(ReportView):
@@ -438,10 +551,8 @@ class XlsxView(ReportView):
             _write_trend(book, result, history.trend)
         units = result.units
         if units.height and {"unit", "rule_id"} <= set(units.columns):
-            sheets["Enheter"] = _split_sheets(book, "Enheter", _units_columns(result, units),
-                                              units)
+            sheets["Enheter"] = _split_sheets(book, "Enheter", _units_columns(result, units), units)
         _write_rules(book, result)
-        sheets["Avviste rader"] = _split_sheets(book, "Avviste rader", _REJECTED_COLUMNS,
-                                                result.rejected)
+        sheets["Avviste rader"] = _split_sheets(book, "Avviste rader", _REJECTED_COLUMNS, result.rejected)
         _write_summary(book, result, sheets, history)
         book.save(targets[FILENAME])

@@ -10,6 +10,7 @@ can never be read as a formula or an error value, whatever character it begins w
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import secrets
@@ -45,6 +46,8 @@ CHARS_PER_WIDTH = 1.15
 MAX_ROW_LINES = 27
 #: Days from Excel's epoch (1899-12-30) to 1970-01-01.
 _EXCEL_EPOCH_OFFSET = 25_569
+FIRST_EXCEL_DATE = dt.date(1900, 3, 1)
+"""The first date Excel's 1900 date system gives the right serial; earlier dates are written as text."""
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,15 @@ def _xml_cell(letter: str, kind: str, value: pl.Expr, row: pl.Expr,
                 pl.lit("</t></is></c>")]
         present = value.is_not_null() & (value.cast(pl.String) != "")
     elif kind == "date":
+        # Before 1 March 1900 Excel has no right serial (negative, or off by its 29.02.1900): text.
         serial = value.cast(pl.Int32) + _EXCEL_EPOCH_OFFSET
-        body = [pl.lit(f'" s="{styles["date"]}"><v>'), serial.cast(pl.String), pl.lit("</v></c>")]
-        present = value.is_not_null()
+        early = value < pl.lit(FIRST_EXCEL_DATE)
+        as_text = [pl.lit(f'" s="{styles["text"]}" t="inlineStr"><is><t>'), value.dt.strftime("%d.%m.%Y"),
+                   pl.lit("</t></is></c>")]
+        as_date = [pl.lit(f'" s="{styles["date"]}"><v>'), serial.cast(pl.String), pl.lit("</v></c>")]
+        xml_date = pl.when(early).then(pl.concat_str([pl.lit(f'<c r="{letter}'), row, *as_text])).otherwise(
+            pl.concat_str([pl.lit(f'<c r="{letter}'), row, *as_date]))
+        return pl.when(value.is_not_null()).then(xml_date).otherwise(pl.lit(""))
     elif kind == "pct":
         body = [pl.lit(f'" s="{styles["pct"]}"><v>'), value.cast(pl.String), pl.lit("</v></c>")]
         present = value.is_not_null() & value.is_finite()
