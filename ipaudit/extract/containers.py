@@ -165,7 +165,7 @@ def collect_text(plan: pl.LazyFrame, where: TableLocation) -> pl.DataFrame:
     """Run a plan over a table's file; a file polars cannot parse is an InputError."""
     problem: str | None = None
     try:
-        return plan.collect()
+        return plan.collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         problem = csv_problem(exc) if where.format == "csv" else None
     except OSError as exc:

@@ -56,10 +56,12 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
             raw = read_table_text(where, hashes)
             prepared = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
         text, structural = split_prepared(table, prepared, raw.faults)
+        del prepared  # let it go before validating (ten million rows cost gigabytes)
         parsed, parse_faults = parse(table, text)
         result = validate_table(table, text, parsed, parse_faults, patients)
         if table == "patients":
             patients = patient_ids(text, result.accepted)
+        del text, parsed
         tables[table] = result.accepted
         counts[table] = TableCounts(
             result.counts.rows_read + structural.height,
@@ -85,8 +87,10 @@ def split_prepared(
     """A prepared table (with EMPTY) as (the rows with a value, the rows rejected before their
     columns were read: ``faults`` of the file and the empty rows). Row-local, so the Spark
     engine splits each batch with it."""
-    text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY)
-    return text, structural_rejects(table, faults, prepared.filter(pl.col(EMPTY)).get_column(SOURCE_ROW))
+    # Without empty rows the table is not copied (a copy of ten million rows costs gigabytes).
+    empty_rows = prepared.filter(pl.col(EMPTY)).get_column(SOURCE_ROW)
+    text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY) if empty_rows.len() else prepared.drop(EMPTY)
+    return text, structural_rejects(table, faults, empty_rows)
 
 
 def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_rows: pl.Series) -> pl.DataFrame:
