@@ -68,14 +68,35 @@ class Run:
     code: int
 
 
-def run_child(command: list[str]) -> Run:
-    """Run a command and measure its own wall time and peak RSS (not its siblings')."""
+def run_child(command: list[str], rss_cap_mb: float | None = None) -> Run:
+    """Run a command and measure its own wall time and peak RSS (not its siblings').
+
+    With ``rss_cap_mb`` the child is killed once its RSS passes the cap (the machine is
+    shared: a run that would exhaust it is stopped and reported, exit code -9)."""
     started = time.perf_counter()
     proc = subprocess.Popen(command)
-    _, status, usage = os.wait4(proc.pid, 0)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG if rss_cap_mb else 0)
+        if pid:
+            break
+        if rss_cap_mb and _rss_mb(proc.pid) > rss_cap_mb:
+            print(f"  killed: RSS above {_mb(rss_cap_mb)} after {time.perf_counter() - started:.0f} s", flush=True)
+            proc.kill()
+        time.sleep(0.5)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(wall, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def floor(extract: Path) -> Run:
@@ -83,11 +104,11 @@ def floor(extract: Path) -> Run:
     return run_child([sys.executable, "-c", _FLOOR, str(extract)])
 
 
-def audit(extract: Path, out: Path) -> Run:
+def audit(extract: Path, out: Path, rss_cap_mb: float | None = None) -> Run:
     """``ipaudit audit --format json`` as a user runs it."""
     command = [sys.executable, "-m", "ipaudit", "audit", str(extract), "--as-of", AS_OF.isoformat()]
     command += ["--out", str(out), "--format", "json", "--fail-on", "never", "--quiet"]
-    return run_child(command)
+    return run_child(command, rss_cap_mb)
 
 
 def _mb(value: float) -> str:
@@ -144,7 +165,7 @@ def _pair(figures: tuple[float, float] | None) -> str:
     return "–" if figures is None else f"{figures[0]} s, {_mb(figures[1])}"
 
 
-def huge(patients: int) -> None:
+def huge(patients: int, rss_cap_mb: float) -> None:
     """Generate (once) and audit a Parquet extract of ``patients`` × 10 documents."""
     started = time.perf_counter()
     extract = extract_dir(patients, "parquet")
@@ -154,7 +175,7 @@ def huge(patients: int) -> None:
     )
     out = Path(tempfile.mkdtemp(prefix="ipaudit-bench-"))
     try:
-        result = audit(extract, out)
+        result = audit(extract, out, rss_cap_mb)
     finally:
         shutil.rmtree(out, ignore_errors=True)
     print(f"ipaudit audit --format json: {result.wall:.0f} s wall, peak RSS {_mb(result.peak_mb)}, exit {result.code}")
@@ -189,6 +210,7 @@ def main() -> None:
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100k,1M"), help="patients, e.g. 100k,1M")
     parser.add_argument("--formats", default=os.environ.get("BENCH_FORMATS", "csv,parquet"))
     parser.add_argument("--phases", action="store_true", help="also time read, audit and each format in-process")
+    parser.add_argument("--rss-cap-gb", type=float, default=18, help="--huge: stop the audit above this RSS")
     parser.add_argument("--phases-of", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--huge", nargs="?", const="10M", help="audit PATIENTS×10 documents from Parquet (10M)")
@@ -198,7 +220,7 @@ def main() -> None:
         return
     print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     if args.huge:
-        huge(parse_size(args.huge))
+        huge(parse_size(args.huge), args.rss_cap_gb * 1000)
         return
     bench([parse_size(s) for s in args.sizes.split(",")], args.formats.split(","), args.phases)
 
