@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from ipaudit import __version__, cli_text
-from ipaudit.errors import InputError, storage_problem
+from ipaudit.errors import CheckContractError, InputError, storage_problem
 from ipaudit.terminal import clean, echo
 
 if TYPE_CHECKING:
@@ -68,6 +68,11 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
             _quiet_broken_pipe()
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except CheckContractError as exc:  # a check broke its output contract: name the rule
+            if os.environ.get("IPAUDIT_DEBUG"):
+                raise
+            echo(f"ipaudit: intern feil: {exc}", err=True)
+            sys.exit(EXIT_INTERNAL)
         except Exception as exc:
             if isinstance(exc, OSError) and (message := storage_problem(exc)):
                 echo(f"ipaudit: feil: {message}", err=True)

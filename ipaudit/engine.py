@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from ipaudit import __version__
-from ipaudit.checks import PARAMETERS, registry
+from ipaudit.checks import PARAMETERS, contract, registry
 from ipaudit.checks.base import CheckContext
 from ipaudit.documents import WINDOW_COLUMNS, local_stage
 from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
@@ -256,24 +256,12 @@ def _run_rule(meta: RuleMeta, check, ctx: CheckContext, profile: Profile) -> tup
             suspended_by(profile, tags).alias(f"branch_{branch}_suspension") for branch, tags in meta.branch_tags
         ]
         ctx = replace(ctx, cohort=ctx.cohort.with_columns(branches))
-    frame = check(ctx, params).select(list(CHECK_RESULT_SCHEMA))
+    frame = contract.validate(meta, check(ctx, params), ctx).select(list(CHECK_RESULT_SCHEMA))
     if meta.population == Population.COHORT:
-        _assert_one_per_patient(meta.id, frame, ctx.cohort)
         frame = _suspend(meta, frame, ctx, profile)
         frame = _in_force(meta, frame, ctx)
     notes = [note for table, note in meta.limited_without if table not in ctx.present_tables]
     return frame, " ".join(notes) or None
-
-
-def _assert_one_per_patient(rule_id: str, frame: pl.DataFrame, cohort: pl.DataFrame) -> None:
-    """A cohort rule must give exactly one result per cohort patient (a programming error else)."""
-    ids = frame.get_column("patient_id")
-    if (
-        ids.len() != cohort.height
-        or ids.n_unique() != ids.len()
-        or not ids.is_in(cohort.get_column("patient_id").implode()).all()
-    ):
-        raise RuntimeError(f"rule {rule_id} did not give exactly one result per cohort patient")
 
 
 def _suspend(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext, profile: Profile) -> pl.DataFrame:

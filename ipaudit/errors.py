@@ -34,3 +34,13 @@ def storage_problem(exc: OSError) -> str | None:
         return None
     where = f" {exc.filename}" if exc.filename else ""
     return f"kan ikke skrive eller lese{where}: {reason}"
+
+
+class CheckContractError(RuntimeError):
+    """A check returned results that break the output contract (``ipaudit.checks.contract``):
+    a programming error, exit 3. The message names the rule and what was broken, never a value."""
+
+    def __init__(self, rule_id: str, broken: list[str]) -> None:
+        self.rule_id = rule_id
+        self.broken = tuple(broken)
+        super().__init__(f"regel {rule_id} brøt resultatkontrakten: {'; '.join(broken)}")

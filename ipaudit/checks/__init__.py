@@ -48,6 +48,9 @@ PARAMETERS: dict[str, Parameter] = {
     )
 }
 
+#: Modules of this package that are not rules.
+_NOT_RULES = frozenset({"base", "contract"})
+
 CheckFn = Callable[[CheckContext, Mapping[str, int]], pl.DataFrame]
 
 
@@ -70,7 +73,7 @@ def registry() -> dict[str, RegisteredRule]:
 
     found: dict[str, RegisteredRule] = {}
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name == "base" or info.name.startswith("_"):
+        if info.name in _NOT_RULES or info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         meta = getattr(module, "RULE", None)
