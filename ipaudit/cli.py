@@ -222,6 +222,12 @@ def _audit_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(path_type=Path),
     help="TOML-fil med tilsynets nøkkelopplysninger (virksomhet, tilsynsmyndighet, datoer) til tilsynsrapporten.",
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="Skriv CSV-verdiene som de er. Standard: en tekstcelle som begynner med = + - @ eller tabulator, "
+    "får en ' foran, så et regneark ikke leser den som en formel (CSV-injeksjon).",
+)
 @click.option("--quiet", is_flag=True, help="Skriv bare feil.")
 @_guarded
 def audit(
@@ -240,6 +246,7 @@ def audit(
     spark_master: str | None,
     review_file: Path | None,
     info_file: Path | None,
+    raw_csv: bool,
     quiet: bool,
 ) -> int:
     """Revider et uttrekk og skriv rapporter."""
@@ -257,6 +264,8 @@ def audit(
         raise InputError("--review trenger supervision eller json blant formatene (--format)")
     if info_file is not None and "supervision" not in wanted:
         raise InputError("--supervision-info trenger supervision blant formatene (--format)")
+    if raw_csv and "csv" not in wanted:
+        raise InputError("--raw-csv gjelder bare med csv blant formatene (--format)")
     request = RunRequest(
         extract=Path(extract),
         options=_options(profile, as_of, period_from, period_to, waivers_file),
@@ -269,6 +278,7 @@ def audit(
         extract_uri=extract,
         review=review_file,
         info=load_supervision_info(info_file) if info_file else None,
+        raw_csv=raw_csv,
     )
     with _progress(show=not quiet) as progress:
         outcome = run(dataclasses.replace(request, progress=progress))

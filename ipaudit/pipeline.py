@@ -76,6 +76,9 @@ class RunRequest:
     """With ``--supervision-info``: the supervision's key facts, already validated."""
     html_limit: int | None = None
     """Findings listed per rule in the HTML report (None: the view's default)."""
+    raw_csv: bool = False
+    """With ``--raw-csv``: CSV values as they are, no ``'`` before a cell that starts like a
+    formula (``ipaudit.report.csv``)."""
     clock: Callable[[], dt.datetime] = field(default=_now)
     """When the reports say they were made; tests pass a fixed clock to compare bytes."""
     progress: Progress | None = None
@@ -126,7 +129,7 @@ def _write(result: AuditResult, request: RunRequest, context: RunContext) -> tup
     from ipaudit.report import make_views, write_views
 
     limit = {} if request.html_limit is None else {"html_limit": request.html_limit}
-    views = make_views(request.formats, context=context, **limit)
+    views = make_views(request.formats, context=context, raw_csv=request.raw_csv, **limit)
     return tuple(write_views(result, request.out_dir, views))
 
 

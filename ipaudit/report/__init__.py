@@ -35,9 +35,16 @@ REVIEW_WORKBOOK = ReviewWorkbookView.format
 
 
 def make_views(
-    formats: Sequence[str], *, html_limit: int = DEFAULT_LIMIT, context: RunContext | None = None
+    formats: Sequence[str],
+    *,
+    html_limit: int = DEFAULT_LIMIT,
+    raw_csv: bool = False,
+    context: RunContext | None = None,
 ) -> list[ReportView]:
-    """One view per requested format, in the order given, duplicates dropped."""
+    """One view per requested format, in the order given, duplicates dropped.
+
+    ``raw_csv`` (``--raw-csv``) writes the CSV files' values as they are, without the
+    CSV-injection guard (``ipaudit.report.csv``)."""
     context = context or RunContext()
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     unknown = [f for f in wanted if f not in (*FORMATS, REVIEW_WORKBOOK)]
@@ -58,7 +65,7 @@ def make_views(
         elif name == REVIEW_WORKBOOK:
             views.append(ReviewWorkbookView(context))
         else:
-            views.append(CsvView(context))
+            views.append(CsvView(context, raw=raw_csv))
     return views
 
 
@@ -88,14 +95,17 @@ def write_reports(
     formats: Sequence[str],
     *,
     html_limit: int = DEFAULT_LIMIT,
+    raw_csv: bool = False,
     context: RunContext | None = None,
 ) -> list[Path]:
     """Write the requested reports into ``out_dir`` atomically; return their final paths.
 
     Every format is rendered to a temporary file first; the files replace the old ones
     only when all of them rendered. ``html_limit`` caps the patients listed per rule in
-    the HTML report (the Excel and CSV files list all). ``context`` carries the history
+    the HTML report (the Excel and CSV files list all); ``raw_csv`` leaves formula-like CSV
+    cells as they are (``ipaudit.report.csv``). ``context`` carries the history
     comparison and the review sample (``ipaudit.pipeline``); without one the reports have
     neither.
     """
-    return write_views(result, out_dir, make_views(formats, html_limit=html_limit, context=context))
+    views = make_views(formats, html_limit=html_limit, raw_csv=raw_csv, context=context)
+    return write_views(result, out_dir, views)
