@@ -30,6 +30,7 @@ from ipaudit.model import (
     Status,
 )
 from ipaudit.profile import Profile
+from ipaudit.text_evidence import text_evidence
 from ipaudit.waivers import Waiver, apply_waivers
 
 #: Which date column says when a row of a table happened (rows after as_of are ignored).
@@ -115,6 +116,7 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
         units=_units(results, profile),
         waivers=waiver_outcomes,
         warnings=profile.warnings,
+        text_evidence=text_evidence(results, ctx.evidence, {r: registry()[r].meta for r in profile.rules}),
     )
 
 

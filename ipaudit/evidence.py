@@ -95,9 +95,14 @@ def read(
 
 
 def _shown(clause: pl.Expr) -> pl.Expr:
-    """A clause as shown to the adviser: one line, trimmed, at most CLAUSE_CHARS characters."""
+    """A clause as shown to the adviser: one line, trimmed, at most CLAUSE_CHARS characters;
+    a longer one is cut at a word boundary and ends with «…» (a single word longer than the
+    limit is cut inside it)."""
     flat = clause.str.replace_all(r"\s+", " ").str.strip_chars()
-    return pl.when(flat.str.len_chars() > CLAUSE_CHARS).then(flat.str.slice(0, CLAUSE_CHARS - 1) + "…").otherwise(flat)
+    # The first CLAUSE_CHARS characters less the word the cut falls in (and the blank before it).
+    whole_words = flat.str.slice(0, CLAUSE_CHARS).str.replace(r" [^ ]*$", "")
+    cut = whole_words.str.slice(0, CLAUSE_CHARS - 1).str.strip_chars_end(" ,;:") + "…"
+    return pl.when(flat.str.len_chars() > CLAUSE_CHARS).then(cut).otherwise(flat)
 
 
 def _clauses(docs: pl.DataFrame, id_column: str) -> pl.DataFrame:

@@ -359,6 +359,12 @@ class WaiverOutcome:
     578), the usual mark of an id that went through Excel."""
 
 
+def _no_text_evidence() -> pl.DataFrame:
+    from ipaudit.text_evidence import empty  # it imports this module
+
+    return empty()
+
+
 @dataclass(frozen=True)
 class AuditResult:
     """Everything every report needs, computed once."""
@@ -386,6 +392,10 @@ class AuditResult:
     """Bokmål warnings about the profile (a rule reading free text without phrase patterns).
     With the warnings about waivers (``ipaudit.waivers.run_warnings``) they are printed on
     stderr and shown in every report."""
+    text_evidence: pl.DataFrame = field(default_factory=lambda: _no_text_evidence())
+    """``ipaudit.text_evidence.TEXT_EVIDENCE_SCHEMA`` rows: each result's evidence by free
+    text with the clause that counted. Journal text: only the internal HTML report and the
+    workbook show it; empty in a pseudonymised run; never in JSON, CSV, history or stderr."""
 
     def rule(self, rule_id: str) -> RuleSummary:
         """The summary of one rule."""

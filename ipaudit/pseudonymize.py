@@ -42,6 +42,7 @@ import polars as pl
 from ipaudit.errors import InputError
 from ipaudit.extract.model import Extract
 from ipaudit.model import AuditResult
+from ipaudit.text_evidence import empty as text_evidence_empty
 
 PATIENT_PREFIX = "P-"
 HEX_DIGITS = 12
@@ -213,7 +214,8 @@ def _scrub_rejected(rejected: pl.DataFrame) -> pl.DataFrame:
 def pseudonymize_result(result: AuditResult, key: Key | bytes) -> AuditResult:
     """The same result with no patient id, evidence id, national id or person's name in it.
 
-    Sets ``AuditResult.pseudonymized = True``.
+    Sets ``AuditResult.pseudonymized = True`` and drops the clauses of the text evidence
+    (``AuditResult.text_evidence``): journal text never reaches a pseudonymised output.
     """
     results = result.results
     results = results.with_columns(
@@ -240,6 +242,7 @@ def pseudonymize_result(result: AuditResult, key: Key | bytes) -> AuditResult:
         rejected=_scrub_rejected(result.rejected),
         extract=extract,
         pseudonymized=True,
+        text_evidence=text_evidence_empty(),  # journal text
     )
 
 

@@ -33,6 +33,18 @@ from ipaudit.numbers import NBSP, fmt_pct
 
 #: The statuses listed as findings in the HTML (not_applicable is counted, not listed),
 #: in the order they are listed: what needs action first.
+TEXT_EVIDENCE_SHEET = "Fritekst"
+"""The workbook sheet listing every verdict that rests on free text, with its clause."""
+CLAUSE_LABEL = "Setningen som telte"
+"""What the reports call the clause of a note that made it evidence."""
+EVIDENCE_KIND_LABELS = {
+    "INFO_IP": "Informasjon om IP og koordinator",
+    "INFO_BARNEKOORDINATOR": "Informasjon om barnekoordinator",
+    "SAMTYKKE": "Samtykke",
+    "KLAGEVEILEDNING": "Klageveiledning",
+    "EPIKRISE_MENTION": "Epikrisen nevner IP eller koordinator",
+}
+"""What a note was read as evidence of (``PhraseKind``), in bokmål."""
 LISTED_STATUSES: tuple[str, ...] = (Status.FAIL.value, Status.PENDING.value, Status.WAIVED.value)
 
 SEVERITY_LABELS: dict[str, str] = {s.value: s.label for s in Severity}
@@ -198,8 +210,13 @@ def suspension_text(suspension: Suspension) -> str:
 def companions_text(formats: frozenset[str], what: str = "results") -> str:
     """Where the complete list is, given the formats written in the same run.
 
-    ``what`` is 'results', 'rejected', 'units', 'resolved' or 'waivers'.
+    ``what`` is 'results', 'rejected', 'units', 'resolved', 'waivers' or 'text' (the clauses
+    behind verdicts by free text: only the workbook holds them all).
     """
+    if what == "text":
+        if "xlsx" in formats:
+            return f"Se ipaudit-report.xlsx (arket {TEXT_EVIDENCE_SHEET}) for alle."
+        return "Kjør med --format xlsx for å få alle."
     places = []
     if "xlsx" in formats:
         sheet = {"results": "", "rejected": " (arket Avviste rader)", "units": " (arket Enheter)",

@@ -5,6 +5,9 @@ is no script. Jinja2 autoescaping is on, so nothing from the extract can become 
 Only a capped number of findings per rule (and of rejected rows) is listed — selected
 with polars, never by looping over the results — so a million results still give a page
 a browser opens in a moment; the notice above each capped list says where the rest is.
+Each verdict resting on free text shows the clause that counted (``AuditResult.text_evidence``,
+empty in a pseudonymised run): under a listed finding, and for the first passing patients of
+each rule that reads text in «Oppfylt på grunnlag av fritekst».
 
 With ``--history`` the summary opens with what changed since the previous run, each
 failing finding is marked new or still failing (new ones listed first), the findings
@@ -30,12 +33,15 @@ from ipaudit.model import UNKNOWN_UNIT, AuditResult, RuleSummary, Severity, Stat
 from ipaudit.report import common
 from ipaudit.report.base import ReportView, RunContext
 from ipaudit.report.trend_chart import TrendChart, build_chart
+from ipaudit.text_evidence import clauses_by_result
 from ipaudit.waivers import UNUSED_REASONS, run_warnings
 
 FILENAME = "ipaudit-report.html"
 TEMPLATE = "report.html.j2"
 #: Patients listed per rule, and rejected rows listed, unless told otherwise.
 DEFAULT_LIMIT = 200
+#: Passing results resting on free text listed per rule (with their clause), at most.
+TEXT_LIMIT = 50
 #: Units shown in the per-unit table.
 UNIT_LIMIT = 500
 _SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
@@ -94,6 +100,13 @@ class RuleSection:
     """All findings of the listed statuses."""
     rate_width: float
     """Bar length in percent of the chart width (0 when the rate is undefined)."""
+    by_text: list[dict[str, Any]] = field(default_factory=list)
+    """The first passing results that rest on free text (at most ``TEXT_LIMIT``), one row per
+    document: patient_id, document_id, doc_date, clause."""
+    by_text_shown: int = 0
+    """The passing results ``by_text`` lists."""
+    by_text_total: int = 0
+    """All passing results of the rule that rest on free text."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +118,30 @@ class UnitTable:
     total_units: int = 0
 
 
+def _with_clauses(rows: pl.DataFrame, clauses: pl.DataFrame) -> pl.DataFrame:
+    """The listed findings with ``clauses`` (list of {document_id, clause}, null when none
+    of the row's evidence is by text)."""
+    if clauses.height == 0:
+        return rows.with_columns(pl.lit(None).alias("clauses"))
+    return rows.join(clauses, on=["rule_id", "patient_id"], how="left", maintain_order="left")
+
+
+def _passed_by_text(text_evidence: pl.DataFrame, rule_id: str, limit: int) -> tuple[list[dict[str, Any]], int, int]:
+    """The documents of the first ``limit`` passing results of ``rule_id`` that rest on free
+    text, how many results that is, and how many passing results rest on free text in all."""
+    passed = text_evidence.filter((pl.col("rule_id") == rule_id) & (pl.col("status") == Status.PASS.value))
+    if passed.height == 0:
+        return [], 0, 0
+    patients = passed.get_column("patient_id").unique(maintain_order=True)
+    shown = passed.filter(pl.col("patient_id").is_in(patients.head(limit).implode()))
+    rows = shown.select("patient_id", "document_id", "doc_date", "clause").to_dicts()
+    return rows, min(limit, patients.len()), patients.len()
+
+
 def _rule_sections(result: AuditResult, limit: int) -> list[RuleSection]:
     listed = result.results.filter(pl.col("status").is_in(common.LISTED_STATUSES))
+    clauses = clauses_by_result(result.text_evidence)
+    text_limit = min(limit, TEXT_LIMIT)
     sections = []
     for rule in result.rules:
         of_rule = listed.filter(pl.col("rule_id") == rule.meta.id)
@@ -121,14 +156,18 @@ def _rule_sections(result: AuditResult, limit: int) -> list[RuleSection]:
             part = part.head(left)
             parts.append(part)
             left -= part.height
-        rows = pl.concat(parts).to_dicts() if parts else []
+        rows = _with_clauses(pl.concat(parts), clauses).to_dicts() if parts else []
         rate = rule.compliance_rate
+        by_text, by_text_shown, by_text_total = _passed_by_text(result.text_evidence, rule.meta.id, text_limit)
         sections.append(
             RuleSection(
                 summary=rule,
                 rows=rows,
                 total=of_rule.height,
                 rate_width=round(rate * 100, 2) if rate is not None else 0.0,
+                by_text=by_text,
+                by_text_shown=by_text_shown,
+                by_text_total=by_text_total,
             )
         )
     return sections
@@ -230,6 +269,8 @@ def render_html(
         "pointer": common.companions_text(companions),
         "rejected_pointer": common.companions_text(companions, "rejected"),
         "units_pointer": common.companions_text(companions, "units"),
+        "text_pointer": common.companions_text(companions, "text"),
+        "clause_label": common.CLAUSE_LABEL,
         "headline": headline.describe(headline.headline(result)),
         "waivers_raise": headline.waivers_raise_rates(result),
         "css": markupsafe.Markup(load_template("report.css")),  # our file, not data

@@ -3,7 +3,9 @@
 Sheets: *Sammendrag* (header facts, the headline figures of ``ipaudit.headline``, data
 basis, per-rule summary, waivers), *Funn* (fail, pending and waived results; continued in
 *Funn (2)* … past Excel's row limit, as Sammendrag says; only a fail carries a severity),
-*Ikke aktuelt* (the not-applicable results and why, kept out of Funn), *Enheter* (per
+*Ikke aktuelt* (the not-applicable results and why, kept out of Funn), *Fritekst* (every
+result's evidence by free text with the clause that counted — not in a pseudonymised run;
+Funn then also shows the clauses behind its rows), *Enheter* (per
 unit and rule), *Regler* (the catalogue with legal basis) and *Avviste rader* (rejected
 input rows). Data sheets have a bold, frozen header repeated on printed pages and an
 autofilter; dates are real Excel dates shown dd.mm.yyyy. Every sheet prints on A4
@@ -50,6 +52,7 @@ from ipaudit.report.xlsx_rows import (
     clean_text,
     values_frame,
 )
+from ipaudit.text_evidence import clauses_by_result
 from ipaudit.waivers import UNUSED_REASONS, run_warnings
 
 FILENAME = "ipaudit-report.xlsx"
@@ -200,6 +203,7 @@ def _findings_columns(result: AuditResult) -> list[Column]:
         ),
         Column("Melding", pl.col("message"), "text", 50, wrap=True),
         Column("Dokumentasjon", pl.col("evidence").list.join(", "), "text", 16, wrap=True),
+        *([Column(common.CLAUSE_LABEL, pl.col(_CLAUSES), "text", 40, wrap=True)] if _shows_text(result) else []),
         Column(common.DUE_LABEL, pl.col("due_date"), "date", 14),
         Column("Indeksdato", pl.col("index_date"), "date", 11),
         Column("Enhet", pl.col("unit"), "text", 20, wrap=True),
@@ -208,6 +212,46 @@ def _findings_columns(result: AuditResult) -> list[Column]:
         Column("Godkjent av", pl.col("waiver_approved_by"), "text", 14, wrap=True),
         Column("Unntak utløper", pl.col("waiver_expires"), "date", 11),
         *([Column("Funn-id", pl.col("finding_id"), "text", 26)] if "finding_id" in result.results.columns else []),
+    ]
+
+
+_CLAUSES = "__clauses"
+
+
+def _shows_text(result: AuditResult) -> bool:
+    """The workbook shows clauses of journal text only in a run that is not pseudonymised and
+    has verdicts resting on free text."""
+    return not result.pseudonymized and result.text_evidence.height > 0
+
+
+def _with_clause_text(findings: pl.DataFrame, result: AuditResult) -> pl.DataFrame:
+    """The findings with one text cell of the clauses behind their evidence by free text
+    ("2000310: «…»", one per line; null when none)."""
+    if not _shows_text(result):
+        return findings
+    lines = clauses_by_result(result.text_evidence).select(
+        "rule_id",
+        "patient_id",
+        pl.col("clauses")
+        .list.eval(pl.format("{}: «{}»", pl.element().struct.field("document_id"), pl.element().struct.field("clause")))
+        .list.join("\n")
+        .alias(_CLAUSES),
+    )
+    return findings.join(lines, on=["rule_id", "patient_id"], how="left", maintain_order="left")
+
+
+def _text_evidence_columns(result: AuditResult) -> list[Column]:
+    titles = common.rule_titles(result)
+    return [
+        Column("Regel", pl.col("rule_id"), "text", 7),
+        Column("Tittel", pl.col("rule_id").replace_strict(titles, default=None), "text", 24, wrap=True),
+        Column("Pasient", pl.col("patient_id"), "text", 14),
+        Column("Status", common.label_expr("status", STATUS_LABELS), "text", 11, wrap=True),
+        Column("Dokument", pl.col("document_id"), "text", 14),
+        Column("Dato", pl.col("doc_date"), "date", 11),
+        Column("Dokumenttype", pl.col("doc_type"), "text", 16, wrap=True),
+        Column("Lest som", common.label_expr("kind", common.EVIDENCE_KIND_LABELS), "text", 20, wrap=True),
+        Column(common.CLAUSE_LABEL, pl.col("clause"), "text", 70, wrap=True),
     ]
 
 
@@ -315,6 +359,12 @@ def _write_summary(
         f"Funnene står {where('Funn')}; alvorlighet er satt bare der kravet ikke er oppfylt, så et filter "
         f"på alvorlighet gir bruddene. De som ikke er aktuelle, står {where('Ikke aktuelt')}.",
     )
+    if common.TEXT_EVIDENCE_SHEET in sheets:
+        fact(
+            "Fritekst",
+            f"Hvert resultat som hviler på fritekst i et notat, står {where(common.TEXT_EVIDENCE_SHEET)} med "
+            f"«{common.CLAUSE_LABEL.lower()}»: kontroller at den sier det regelen krever.",
+        )
     if common.has_unknown_unit(result):
         fact(UNKNOWN_UNIT, common.UNKNOWN_UNIT_TEXT)
     raised = waivers_raise_rates(result)
@@ -542,8 +592,12 @@ class XlsxView(ReportView):
 
         findings = result.results.filter(pl.col("status").is_in(common.LISTED_STATUSES))
         outside = result.results.filter(pl.col("status") == Status.NOT_APPLICABLE.value)
-        sheets = {"Funn": _split_sheets(book, "Funn", _findings_columns(result), findings)}
+        sheets = {"Funn": _split_sheets(book, "Funn", _findings_columns(result), _with_clause_text(findings, result))}
         sheets["Ikke aktuelt"] = _split_sheets(book, "Ikke aktuelt", _not_applicable_columns(result), outside)
+        if _shows_text(result):
+            sheets[common.TEXT_EVIDENCE_SHEET] = _split_sheets(
+                book, common.TEXT_EVIDENCE_SHEET, _text_evidence_columns(result), result.text_evidence
+            )
         history = self.context.history
         if history is not None:
             gone = common.gone_frame(history)
