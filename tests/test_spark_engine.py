@@ -96,7 +96,9 @@ def _parquet(extract: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: xdist interleaves other modules' tests with this group's on the same worker, and
+# a module-scoped fixture would be built again after each interleaving (twice ~25 s of Spark).
+@pytest.fixture(scope="session")
 def extracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("engines")
     parquet = _parquet(_sample(root / "for-parquet"), root / "parquet")
@@ -106,7 +108,7 @@ def extracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"clean-csv": clean, "messy-csv": messy, "parquet": parquet}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def both(extracts: dict[str, Path], spark: Any) -> dict[str, tuple[Extract, Extract]]:
     from ipaudit.spark import read_extract_spark
 
