@@ -18,6 +18,9 @@ SPARK_TEST_SETTINGS = {
     "spark.sql.files.maxPartitionBytes": "65536",
     "spark.sql.files.openCostInBytes": "0",
     "spark.driver.memory": "1g",
+    # Interpreted, not compiled: on a few hundred rows Janino's code generation costs seconds.
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
 }
 
 

@@ -30,7 +30,7 @@ from report_fixtures import make_recorded, make_result
 from ipaudit.pseudonymize import pseudonymize_result
 from ipaudit.report import write_reports
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.slow
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: As root (CI) Chromium runs only without its sandbox; the rest keeps a closed network quiet.

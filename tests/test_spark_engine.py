@@ -31,8 +31,8 @@ from ipaudit.sample import generate
 if not os.environ.get("IPAUDIT_REQUIRE_SPARK"):
     pytest.importorskip("pyspark")
 
-# One JVM: every Spark test on the same xdist worker (make test: --dist loadgroup).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
+# One JVM: make test distributes whole files (--dist loadfile), so this file runs on one worker.
+pytestmark = pytest.mark.slow
 
 AS_OF = dt.date(2025, 6, 30)
 CLOCK = dt.datetime(2025, 7, 1, 8, 0, 0)
@@ -96,8 +96,7 @@ def _parquet(extract: Path, target: Path) -> Path:
     return target
 
 
-# Session-scoped: xdist interleaves other modules' tests with this group's on the same worker, and
-# a module-scoped fixture would be built again after each interleaving (twice ~25 s of Spark).
+# Session-scoped: built once per worker even if other modules' tests come in between.
 @pytest.fixture(scope="session")
 def extracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("engines")
