@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -82,7 +83,9 @@ def sheet_grid(path: Path, sheet: str | None) -> tuple[int, int] | None:
                         max_row = max(max_row, int(match.group(1)))
                     narrow = narrow or b' r="' in data
                     tail = data[-32:]
-    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+    except (OSError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError, ValueError):
+        return None  # a damaged zip: calamine's read then refuses it in one line
+    except (NotImplementedError, RuntimeError):  # compression method unknown, or encrypted
         return None
     columns = max(max_col, 26 if narrow else 0)
     return max(max_row, rows), columns
