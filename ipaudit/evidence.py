@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from ipaudit import evidence_rules as R
+from ipaudit.extract.reasons import NATIONAL_ID_MASK, NATIONAL_ID_SHAPE
 
 KINDS = tuple(R.TARGETS)
 """The kinds the reading knows (a profile's [patterns] may only name these)."""
@@ -95,10 +96,15 @@ def read(
 
 
 def _shown(clause: pl.Expr) -> pl.Expr:
-    """A clause as shown to the adviser: one line, trimmed, at most CLAUSE_CHARS characters;
-    a longer one is cut at a word boundary and ends with «…» (a single word longer than the
-    limit is cut inside it)."""
-    flat = clause.str.replace_all(r"\s+", " ").str.strip_chars()
+    """A clause as shown to the adviser: one line, trimmed, national-id-shaped digits masked
+    (as in rejected-row reasons: a note may quote a fødselsnummer, no report may), at most
+    CLAUSE_CHARS characters; a longer one is cut at a word boundary and ends with «…» (a
+    single word longer than the limit is cut inside it)."""
+    flat = (
+        clause.str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .str.replace_all(NATIONAL_ID_SHAPE, NATIONAL_ID_MASK)
+    )
     # The first CLAUSE_CHARS characters less the word the cut falls in (and the blank before it).
     whole_words = flat.str.slice(0, CLAUSE_CHARS).str.replace(r" [^ ]*$", "")
     cut = whole_words.str.slice(0, CLAUSE_CHARS - 1).str.strip_chars_end(" ,;:") + "…"

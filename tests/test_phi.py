@@ -59,3 +59,16 @@ def test_dates_before_1900_are_written_to_the_workbook_as_text(tmp_path: Path) -
     values = [cell for row in openpyxl.load_workbook(path)["Funn"].iter_rows(values_only=True) for cell in row]
     assert "30.12.1899" in values
     assert not any(isinstance(v, dt.datetime) and v.year < 1900 for v in values)
+
+
+@pytest.mark.parametrize("written", ["13097248022", "130972 48022", "13.09.72 48022", "130972/48022"])
+def test_a_national_id_quoted_in_the_clause_that_counted_is_masked(written: str) -> None:
+    """The clause is shown in the internal HTML and workbook and by ``ipaudit explain``."""
+    import polars as pl
+
+    from ipaudit.evidence import evidence_clauses
+
+    texts = pl.DataFrame({"document_id": ["D1"], "text": [f"Pasienten (fnr {written}) er informert om IP."]})
+    [(document, clause)] = evidence_clauses(texts, "INFO_IP").rows()
+    assert document == "D1" and written not in clause and "***********" in clause
+    assert clause.startswith("Pasienten (fnr ***********) er informert om IP")
