@@ -21,6 +21,8 @@ exit 3. ``failure_cases`` are read in this one adapter, never parsed from error 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandera.errors
 import pandera.polars as pa
 import polars as pl
@@ -67,8 +69,12 @@ def _population(meta: RuleMeta, ctx: CheckContext) -> pl.LazyFrame:
     return ctx.tables["patients"].lazy().select("patient_id").unique()
 
 
-def schema(meta: RuleMeta, ctx: CheckContext) -> pa.DataFrameSchema:
-    """The contract of ``meta``'s check under ``ctx`` (the extract and the cohort of this run)."""
+#: A frame-wide check: the rows of the data in, one boolean per row out (true = row keeps it).
+FrameCheck = Callable[[pa.PolarsData], pl.LazyFrame]
+
+
+def frame_checks(meta: RuleMeta, ctx: CheckContext) -> list[tuple[str, FrameCheck]]:
+    """The frame-wide checks of ``meta``'s contract under ``ctx``, by name (``BROKEN``'s keys)."""
     known = _known_ids(meta, ctx)
     population = _population(meta, ctx)
     cohort_size = ctx.cohort.height
@@ -95,45 +101,76 @@ def schema(meta: RuleMeta, ctx: CheckContext) -> pa.DataFrameSchema:
 
     due = pl.col("due_date")
     status = pl.col("status")
-    frame_checks = [
-        pa.Check(lambda d: d.lazyframe.select(status.is_in(CHECK_STATUSES)), error="status_in_enum"),
-        pa.Check(lambda d: d.lazyframe.select(pl.col("message").str.strip_chars().str.len_chars() > 0),
-                 error="message_not_empty"),
-        pa.Check(evidence_exists, error="evidence_exists"),
-        pa.Check(lambda d: d.lazyframe.select(~((status == Status.NOT_APPLICABLE) & due.is_not_null())),
-                 error="not_applicable_without_due_date"),
-        pa.Check(in_population, error="patient_in_population"),
+    checks: list[tuple[str, FrameCheck]] = [
+        ("status_in_enum", lambda d: d.lazyframe.select(status.is_in(CHECK_STATUSES))),
+        ("message_not_empty", lambda d: d.lazyframe.select(pl.col("message").str.strip_chars().str.len_chars() > 0)),
+        ("evidence_exists", evidence_exists),
+        ("not_applicable_without_due_date",
+         lambda d: d.lazyframe.select(~((status == Status.NOT_APPLICABLE) & due.is_not_null()))),
+        ("patient_in_population", in_population),
     ]
     if meta.has_due_date:
-        frame_checks.append(
-            pa.Check(lambda d: d.lazyframe.select(~(status == Status.PENDING) | (due >= as_of).fill_null(False)),
-                     error="pending_has_due_date")
-        )
+        checks.append(("pending_has_due_date",
+                       lambda d: d.lazyframe.select(~(status == Status.PENDING) | (due >= as_of).fill_null(False))))
     else:
-        frame_checks.append(pa.Check(lambda d: d.lazyframe.select(due.is_null()), error="no_due_date"))
+        checks.append(("no_due_date", lambda d: d.lazyframe.select(due.is_null())))
     if meta.population == Population.COHORT:
-        frame_checks.append(
-            pa.Check(lambda d: d.lazyframe.select(pl.len() == cohort_size), error="one_row_per_cohort_patient")
-        )
+        checks.append(("one_row_per_cohort_patient", lambda d: d.lazyframe.select(pl.len() == cohort_size)))
+    return checks
+
+
+#: Per column: (dtype, nullable, unique).
+COLUMNS: dict[str, tuple[pl.DataType, bool, bool]] = {
+    "patient_id": (CHECK_RESULT_SCHEMA["patient_id"], False, True),
+    "status": (CHECK_RESULT_SCHEMA["status"], False, False),
+    "message": (CHECK_RESULT_SCHEMA["message"], False, False),
+    "evidence": (CHECK_RESULT_SCHEMA["evidence"], False, False),
+    "due_date": (CHECK_RESULT_SCHEMA["due_date"], True, False),
+}
+
+
+def schema(meta: RuleMeta, ctx: CheckContext, checks: list[tuple[str, FrameCheck]] | None = None,
+           ) -> pa.DataFrameSchema:
+    """The contract of ``meta``'s check under ``ctx`` (the extract and the cohort of this run)."""
+    checks = frame_checks(meta, ctx) if checks is None else checks
+    columns = {name: pa.Column(dtype, nullable=nullable, unique=unique)
+               for name, (dtype, nullable, unique) in COLUMNS.items()}
     return pa.DataFrameSchema(
-        {
-            "patient_id": pa.Column(CHECK_RESULT_SCHEMA["patient_id"], nullable=False, unique=True),
-            "status": pa.Column(CHECK_RESULT_SCHEMA["status"], nullable=False),
-            "message": pa.Column(CHECK_RESULT_SCHEMA["message"], nullable=False),
-            "evidence": pa.Column(CHECK_RESULT_SCHEMA["evidence"], nullable=False),
-            "due_date": pa.Column(CHECK_RESULT_SCHEMA["due_date"], nullable=True),
-        },
-        checks=frame_checks,
+        columns,
+        checks=[pa.Check(fn, error=name) for name, fn in checks],
         strict=True,
         ordered=True,
         name=f"resultat av {meta.id}",
     )
 
 
+def _holds(frame: pl.DataFrame, checks: list[tuple[str, FrameCheck]]) -> bool:
+    """Whether ``frame`` meets the contract, in one polars query: the same columns, dtypes,
+    nulls, uniqueness and frame checks as the pandera schema, which then only has to run (and
+    say what broke) when this is false. pandera runs tens of small queries per check; on the
+    many small audits of a test suite or a pilot that is most of the audit's time."""
+    if frame.schema != pl.Schema({name: dtype for name, (dtype, _, _) in COLUMNS.items()}):
+        return False
+    data = pa.PolarsData(frame.lazy())
+    facts = [pl.col(name).null_count().eq(0).alias(f"_null_{name}")
+             for name, (_, nullable, _) in COLUMNS.items() if not nullable]
+    facts += [pl.col(name).is_unique().all().alias(f"_unique_{name}")
+              for name, (_, _, unique) in COLUMNS.items() if unique]
+    parts = [data.lazyframe.select(facts)]
+    for i, (_, fn) in enumerate(checks):
+        out = fn(data)
+        parts.append(out.select(pl.all_horizontal(pl.all().fill_null(False)).all().alias(f"_check_{i}")))
+    row = pl.concat(parts, how="horizontal").collect().row(0)
+    return all(value is True for value in row)
+
+
 def validate(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext) -> pl.DataFrame:
     """``frame`` when it meets ``meta``'s contract; else ``CheckContractError`` naming the rule."""
+    checks = frame_checks(meta, ctx)
+    if _holds(frame, checks):
+        return frame
     try:
-        schema(meta, ctx).validate(frame, lazy=True)
+        schema(meta, ctx, checks).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         raise CheckContractError(meta.id, _broken(exc.failure_cases)) from None
     except pandera.errors.SchemaError as exc:  # a failure pandera does not collect (e.g. a wrong dtype)

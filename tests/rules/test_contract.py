@@ -16,7 +16,7 @@ from ipaudit.checks.base import CheckContext
 from ipaudit.cli import main
 from ipaudit.errors import CheckContractError
 from ipaudit.model import CHECK_RESULT_SCHEMA
-from tests.builders import WANTS, days, make_extract, run
+from tests.builders import AS_OF, WANTS, days, make_extract, run
 
 Row = dict[str, object]
 
@@ -95,6 +95,38 @@ def test_a_broken_check_stops_the_run_naming_the_rule(
     assert str(info.value).startswith(f"regel {rule_id} brøt resultatkontrakten: ")
     assert broken in str(info.value)
     assert "P1" not in str(info.value) and "D99" not in str(info.value)  # never a value from the data
+
+
+@pytest.mark.parametrize(
+    "check",
+    [_rows(status="ok"), _rows(message=None), _rows(evidence=["D99"]), _duplicated, _missing_one, _extra_column,
+     _rows(status="pending", due_date=None)],
+    ids=["status", "null", "evidence", "duplicate", "missing", "column", "pending"],
+)
+def test_the_one_query_check_never_passes_what_the_schema_refuses(check) -> None:
+    """``_holds`` (one polars query) decides alone when a result meets the contract; it must say
+    no wherever the pandera schema would (then pandera runs and says what broke)."""
+    from ipaudit.checks import contract
+    from ipaudit.engine import AuditOptions, prepare
+    from ipaudit.profile import load_profile
+
+    ctx = prepare(_extract(), AuditOptions(as_of=AS_OF, profile=load_profile("national")))
+    meta = registry()["IP01"].meta
+    frame = check(ctx, {})
+    assert not contract._holds(frame, contract.frame_checks(meta, ctx))
+    with pytest.raises(CheckContractError):
+        contract.validate(meta, frame, ctx)
+
+
+def test_a_result_that_meets_the_contract_does_not_run_pandera(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipaudit.checks import contract
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pandera schema ran for a result that meets the contract")
+
+    monkeypatch.setattr(contract, "schema", refuse)
+    result = run(_extract())
+    assert result.results.height > 0
 
 
 def test_the_real_checks_meet_the_contract_on_the_sample() -> None:
