@@ -37,6 +37,10 @@ bench: $(STAMP) ## audit vs. floor at 100k and 1M patients, CSV and Parquet (BEN
 bench-huge: $(STAMP) ## audit 100 M documents (10 M patients) from Parquet once: time and peak RSS
 	nice -n 10 $(BIN)/python bench/bench.py --huge 10M
 
+bench-evidence: $(STAMP) ## reading free text, v2 vs. v1 (non_negated_match), 1 M documents as the bench has them and all distinct
+	nice -n 10 $(BIN)/python bench/evidence_speed.py
+	nice -n 10 $(BIN)/python bench/evidence_speed.py --distinct
+
 docs: $(STAMP) ## regenerate docs/rules.md from the rules' own metadata
 	$(BIN)/ipaudit rules --format markdown > docs/rules.md
 
@@ -46,4 +50,4 @@ sample: $(STAMP) ## regenerate the shipped sample extract
 clean: ## remove the virtual environment and outputs
 	rm -rf $(VENV) $(OUT) build *.egg-info
 
-.PHONY: help install demo test test-quick lint bench bench-huge docs sample clean
+.PHONY: help install demo test test-quick lint bench bench-huge bench-evidence docs sample clean

@@ -14,14 +14,13 @@ patient_id, index_date, window_start.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Protocol
 
 import polars as pl
 
 from ipaudit.checks import text_scopes
-from ipaudit.evidence import KINDS as EVIDENCE_KINDS
-from ipaudit.evidence import evidence_clauses
+from ipaudit.evidence import evidence_by_kind
 from ipaudit.extract.vocabulary import DRAFT_STATUSES
 
 TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
@@ -46,14 +45,24 @@ class DocumentStage(Protocol):
         ...
 
 
-def text_matches(texts: pl.DataFrame, kind: str, patterns: Sequence[str]) -> pl.DataFrame:
-    """The documents in ``texts`` (document_id, text) whose text is evidence of ``kind``
-    (read as a reviewer reads it, with the profile's extra ``patterns``), with the clause
-    that counted: columns document_id, clause.
+def text_matches(texts: pl.DataFrame, patterns: Patterns) -> pl.DataFrame:
+    """The documents in ``texts`` (document_id, doc_type, text) whose text is evidence of a
+    kind (read as a reviewer reads it, with the profile's extra ``patterns`` per kind), with
+    the clause that counted: columns document_id, kind, clause. A kind a rule narrows to some
+    document types (``RuleMeta.phrases``) is found only in documents of those types.
 
     The one place the free-text reader is called, on both engines.
     """
-    return evidence_clauses(texts, kind, patterns)
+    scopes = {kind: pl.col("doc_type").is_in(list(types)) for kind, types in text_scopes().items()}
+    found = evidence_by_kind(texts.select("document_id", "doc_type", "text"), patterns, scopes=scopes)
+    in_scope: pl.Expr = pl.lit(True)
+    for kind, types in text_scopes().items():
+        in_scope = pl.when(pl.col("kind") == kind).then(pl.col("doc_type").is_in(list(types))).otherwise(in_scope)
+    return (
+        found.join(texts.select("document_id", "doc_type"), on="document_id", how="inner", maintain_order="left")
+        .filter(in_scope)
+        .select("document_id", "kind", "clause")
+    )
 
 
 def signed_in_window(joined: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
@@ -80,20 +89,12 @@ def evidence_rows(documents: pl.DataFrame, patterns: Patterns) -> pl.DataFrame:
         pl.lit("type").alias("by"),
         pl.lit(None, dtype=pl.String).alias("clause"),
     )
-    parts = [by_type]
     texts = documents.filter(pl.col("text").is_not_null())
-    scopes = text_scopes()
-    for kind in EVIDENCE_KINDS:
-        # A rule may narrow a kind to the text of some document types (RuleMeta.phrases).
-        scope = texts.filter(pl.col("doc_type").is_in(scopes[kind])) if kind in scopes else texts
-        found = text_matches(scope.select("document_id", "text"), kind, patterns.get(kind, ()))
-        if found.height == 0:
-            continue
-        parts.append(
-            scope.join(found, on="document_id", how="inner").select(
-                *keep, pl.lit(kind).alias("kind"), pl.lit("text").alias("by"), "clause"
-            )
-        )
+    found = text_matches(texts.select("document_id", "doc_type", "text"), patterns)
+    by_text = texts.select(*keep).join(found, on="document_id", how="inner").select(
+        *keep, "kind", pl.lit("text").alias("by"), "clause"
+    )
+    parts = [by_type, by_text]
     return pl.concat(parts, how="vertical").unique(subset=["document_id", "kind"], keep="first", maintain_order=True)
 
 

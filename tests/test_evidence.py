@@ -272,3 +272,39 @@ def test_docs_name_every_trigger_category_and_pseudo_trigger() -> None:
     assert all(trigger.label.replace("|", "/") in text for trigger in rules.TRIGGERS)
     assert all(label in text for _, _, label in rules.PSEUDO)
     assert all(nb in text and nn in text for nb, nn in CATEGORY_NAMES.values())
+
+
+def test_every_kind_at_once_shares_a_verdict_among_documents_with_the_same_text() -> None:
+    from ipaudit.evidence import evidence_by_kind
+
+    same = "Pasienten er informert om IP og samtykker til melding til kommunen."
+    frame = pl.DataFrame(
+        {"document_id": ["a", "b", "c", "d"], "text": [same, "Ikke informert om IP.", same, None]}
+    )
+    found = evidence_by_kind(frame, {}).filter(pl.col("kind").is_in(["INFO_IP", "SAMTYKKE"]))
+    found = found.sort("document_id", "kind")
+    assert found.select("document_id", "kind").rows() == [
+        ("a", "INFO_IP"), ("a", "SAMTYKKE"), ("c", "INFO_IP"), ("c", "SAMTYKKE"),
+    ]
+    assert set(found.get_column("clause")) == {same}
+
+
+def test_a_kind_narrowed_to_some_document_types_is_found_only_in_them() -> None:
+    from ipaudit.documents import text_matches
+
+    text = "Koordinator er oppnevnt, individuell plan er startet."
+    frame = pl.DataFrame(
+        {"document_id": ["epi", "note"], "doc_type": ["EPIKRISE", "JOURNALNOTAT"], "text": [text, text]}
+    )
+    found = text_matches(frame, {}).filter(pl.col("kind") == "EPIKRISE_MENTION")
+    assert found.get_column("document_id").to_list() == ["epi"]
+
+
+def test_spacing_and_abbreviations_read_as_before() -> None:
+    """The cheaper spacing rewrite and abbreviation marker give the same reading."""
+    assert reads_as_evidence(["Pas.\tinformert   om\u00a0IP.", "Inf. om IP gitt til pas. i dag."], "INFO_IP") == [
+        True,
+        True,
+    ]
+    frame = pl.DataFrame({"document_id": ["d"], "text": ["Samtale m/ pas. Han er informert om IP."]})
+    assert read(frame, "INFO_IP").row(0, named=True)["clause"] == "Han er informert om IP."
