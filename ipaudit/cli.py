@@ -84,6 +84,13 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
+        except BaseException as exc:
+            # A Rust panic inside polars or calamine (pyo3's PanicException) is no Exception; it
+            # is still an internal error: one line, exit 3. Anything else (Ctrl-C) goes on.
+            if type(exc).__name__ != "PanicException" or os.environ.get("IPAUDIT_DEBUG"):
+                raise
+            echo("ipaudit: intern feil (PanicException); kjør med IPAUDIT_DEBUG=1 for detaljer", err=True)
+            sys.exit(EXIT_INTERNAL)
         sys.exit(code)
 
     return run

@@ -328,6 +328,25 @@ def test_an_internal_error_exits_3_with_one_line(
     assert not (tmp_path / "o" / "ipaudit-report.html").exists()
 
 
+def test_a_rust_panic_is_an_internal_error_in_one_line_too(
+    extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyo3's PanicException (a panic inside polars) derives from BaseException, not Exception."""
+    import polars as pl
+
+    import ipaudit.engine
+
+    def panics(*args: object, **kwargs: object) -> None:
+        raise pl.exceptions.PanicException("assertion failed: range.end as u64 <= self.size")
+
+    monkeypatch.setattr(ipaudit.engine, "audit", panics)
+    result = CliRunner().invoke(main, ["audit", str(extract), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        "ipaudit: intern feil (PanicException); kjør med IPAUDIT_DEBUG=1 for detaljer"
+    ]
+
+
 def test_readme_shows_what_make_demo_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = Path(__file__).parents[1]
     readme = (root / "README.md").read_text("utf-8")

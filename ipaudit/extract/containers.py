@@ -168,6 +168,8 @@ def collect_text(plan: pl.LazyFrame, where: TableLocation) -> pl.DataFrame:
         return plan.collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         problem = csv_problem(exc) if where.format == "csv" else None
+    except pl.exceptions.PanicException:  # polars' Rust code gave up on a damaged file (no Exception)
+        problem = None
     except OSError as exc:
         raise InputError(f"{where.label} kan ikke leses ({exc.strerror})") from exc
     # Raised outside ``except``: polars' message may quote file content and must not be chained.
@@ -188,7 +190,7 @@ def _scan_parquet_text(path: Path, label: str) -> tuple[pl.LazyFrame, list[str]]
     try:
         lazy = pl.scan_parquet(path)
         schema = lazy.collect_schema()
-    except (pl.exceptions.PolarsError, OSError):
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
         pass
     if schema is None:
         raise InputError(f"{label} kan ikke leses som Parquet")
