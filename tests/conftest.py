@@ -35,3 +35,13 @@ def spark() -> Iterator[Any]:
     session = spark_session("local[2]", SPARK_TEST_SETTINGS)
     yield session
     session.stop()
+
+
+#: The files that take longest run first, so the workers of ``make test`` (``--dist loadfile``,
+#: whole files in collection order) finish together instead of one starting Spark at the end.
+SLOWEST_FILES = ("test_spark_engine.py", "test_accessibility.py", "test_lock.py", "test_packaging.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOWEST_FILES)))

@@ -163,8 +163,8 @@ def test_a_run_killed_while_writing_leaves_the_previous_reports_readable(tmp_pat
     small = len(json.loads((out / "ipaudit-results.json").read_text("utf-8"))["results"])
     rng = random.Random(20250630)
     interrupted = 0
-    for _ in range(3):
-        writer = _python(WRITE_FOREVER, str(out), "6000")
+    for _ in range(2):
+        writer = _python(WRITE_FOREVER, str(out), "2000")
         try:
             assert writer.stdout is not None and writer.stdout.readline().strip() == "klar"
             # One complete write first, so the kill lands in the middle of replacing good reports.
