@@ -295,9 +295,16 @@ def _other_person(kind: str) -> pl.Expr:
         subject = pl.col("before_soft").str.extract(_n(f"({R.ANY_PARTY})"), 1)
         passive_subject = pl.col("before_soft").str.contains(
             _n(f"(?:{R.OTHER_PARTY})(?:\\s+\\S+){{0,4}}?\\s+{R.PASSIVE_MARK}")
+        ) | pl.col("target").str.contains(_n(f"^{R.KNOWING}"))
+        # The informed subject's own plan or coordinator (a reflexive «sin»), when that
+        # subject is a relative, is not the patient's.
+        relatives_own = subject.str.contains(_n(_anchored(R.RELATIVE))) & pl.col("target").str.contains(
+            _n(R.REFLEXIVE_OWN)
         )
         return (
-            object_party.str.contains(other) | (object_party.is_null() & subject.str.contains(other) & passive_subject)
+            object_party.str.contains(other)
+            | (object_party.is_null() & subject.str.contains(other) & passive_subject)
+            | (object_party.is_null() & relatives_own)
         ).fill_null(False)
     if kind == "SAMTYKKE":
         named_after = pl.col("after_scope").str.extract(

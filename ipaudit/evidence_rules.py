@@ -225,6 +225,15 @@ INFORMED = (
                 "veit no",
                 "vet at",
                 "veit at",
+                # what the patient knows is what they were told («kjenner til retten til IP»)
+                "kjenner (?:godt |nå |no |allerede |allereie )?til",
+                "kjenner (?:godt |nå |no )?godt til",
+                "har (?:god )?kjennskap til",
+                "er klar over",
+                # a conversation with the patient's side about the topic («snakket med
+                # pasienten og mor om IP»); with anyone else it is not information to the patient
+                r"(?:snakket|snakka|pratet|prata|samtalte|hadde samtale|hatt samtale) med "
+                rf"(?:{PATIENT}|{PARENT}|{GUARDIAN}|{RELATIVE})(?: [a-zæøå]+){{0,3}}? om",
                 "inf",
                 "snakket om",
                 "snakka om",
@@ -434,7 +443,7 @@ ANCHORS: dict[str, str] = {
     "INFO_IP": r"(?i)\bip\b|ndivid|ndvid|koord|kordin|barne",
     "INFO_BARNEKOORDINATOR": r"(?i)barne",
     "SAMTYKKE": (
-        r"(?i)samt|samy|enig|ja |tillatelse|løyve|med på|godt[ao]|aksept"
+        r"(?i)samt|samy|enig|ja |tillatelse|løyve|med på|godt[ao]|aksept|innvend|imot|i mot|motf|protest"
         r"|kan (?:\w+ )?(?:sende|kontakte|melde|ta|dele|gi)"
     ),
     "KLAGEVEILEDNING": r"(?i)klag",
@@ -525,13 +534,14 @@ PSEUDO: tuple[tuple[str, str, str], ...] = (
     (r"\b(?:ingen|ikke|ikkje|inga) tvil\b", " ", "ingen tvil om at"),
     (
         r"\b(?:ikke|ikkje|ingenting) (?:noe |noko |noen |nokon )?(?:imot|i mot|å innvende)\b",
-        " ",
-        "ikke noe imot, ikkje noko imot",
+        " godtar ",
+        "ikke noe imot, ikkje noko imot (lest som «godtar»)",
     ),
     (
-        r"\bingen (?:innvendinger|innvendingar|motforestillinger|motførestellingar|protester)\b",
-        " ",
-        "ingen innvendinger/innvendingar",
+        r"\b(?:ingen|inga) (?:innvendinger|innvendingar|motforestillinger|motførestellingar|protester)"
+        r"(?: (?:mot|imot|til))?\b",
+        " godtar ",
+        "ingen innvendinger/innvendingar (mot) (lest som «godtar»)",
     ),
     (r"\b(?:ikke|ikkje) (?:lenger|lenger) (?:usikker\w*|i tvil|uenig|ueinig)\b", " ", "ikke lenger usikker"),
     (r"\b(?:ikke|ikkje) (?:uten|utan) grunn\b", " ", "ikke uten grunn, ikkje utan grunn"),
@@ -1083,6 +1093,14 @@ TRIGGERS: tuple[Trigger, ...] = (
 #: Before a passive act, a staff or service subject is the one informed («Fastlegen er
 #: orientert om IP»).
 PASSIVE_MARK = alt("er", "ble", "vart", "blei", "blitt", "fått", "fikk", "fekk", "mottok", "mottatt", "har fått")
+#: An act that reports what its subject knows: the subject is the one informed, as in a
+#: passive («Fastlegen kjenner til IP» is about the GP's knowledge, not the patient's).
+KNOWING = alt(
+    "kjenner", "har (?:god )?kjennskap", "er klar over", "vet", "veit", "forstår", "forstått", "kjent med", "kjend med"
+)
+#: A reflexive possessive: the topic belongs to the subject («Sønnen ble informert om sin
+#: egen koordinator» is the son's coordinator, not the patient's).
+REFLEXIVE_OWN = alt("sin", "si", "sitt", "sine")
 #: Document facts for a proxy's consent: relatives count only for an adult who lacks
 #: capacity, parents only for a child under 16.
 LACKS_CAPACITY = alt(
