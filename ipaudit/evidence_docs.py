@@ -65,8 +65,8 @@ linjeskift og ordet «men». Omfanget *før* treffet sluttar òg ved `,`, `:`, `
 Pseudo-nektingar blir fjerna før lesinga. Ein profil sine eigne mønster er ekstra treff og
 blir lesne med dei same utløysarane. Å kjenne til noko er å ha fått vite det («kjenner til»,
 «er klar over»; subjektet er den som veit). Ein samtale med pasienten eller dei næraste *om*
-temaet tel, ein samtale med fastlegen eller koordinatoren tel ikkje. «Sin/si/sitt/sine» etter
-ein pårørande som subjekt gjeld den pårørande sin eigen plan. «Inga innvendingar (mot)» og
+temaet tel, ein samtale med fastlegen eller koordinatoren tel ikkje. «Si eiga / sin eigen»
+etter ein pårørande som subjekt gjeld den pårørande sin eigen plan. «Inga innvendingar (mot)» og
 «ikkje noko imot» blir lesne som «godtar». Tabellane over gjeld òg på nynorsk (utløysarane har
 bokmåls- og nynorskformer); kategorinamna på nynorsk:
 """
@@ -121,11 +121,12 @@ def render() -> str:
         "(gitt, fått, innhentet, signert, foreligger, «: ja» …); ellers er det bare en overskrift.",
         "- Skrivefeil: nøkkelordene (informert, orientert, koordinator, individuell, samtykk, klagerett, "
         "klageadgang) godtas med én bokstav for mye, for lite, byttet eller feil.",
-        "- Å kjenne til noe er å ha fått vite det: «kjenner til», «har kjennskap til», «er klar over» teller "
+        "- Å kjenne til noe er å ha fått vite det: «kjenner til», «har kjennskap til», «er klar over», "
+        "«vet hva» teller "
         "som informasjon, og subjektet er den som vet («Fastlegen kjenner til IP» teller ikke).",
         "- En samtale med pasienten, foreldre, verge eller pårørende *om* temaet teller («snakket med "
         "pasienten og mor om IP»); en samtale med fastlegen, koordinatoren eller andre tjenester gjør det ikke.",
-        "- Et refleksivt eiendomsord (sin, si, sitt, sine) når en pårørende er subjektet, gjelder den "
+        "- «Sin egen» (si eiga, sitt eget, sine egne) når en pårørende er subjektet, gjelder den "
         "pårørendes egen plan eller koordinator («Sønnen ble informert om sin egen koordinator»).",
         "- «Ingen innvendinger (mot)» og «ikke noe imot» leses som «godtar»: et samtykke når det gjelder IP, "
         "koordinator, melding eller deling.",

@@ -225,6 +225,8 @@ INFORMED = (
                 "veit no",
                 "vet at",
                 "veit at",
+                "vet hva",
+                "veit kva",
                 # what the patient knows is what they were told («kjenner til retten til IP»)
                 "kjenner (?:godt |nå |no |allerede |allereie )?til",
                 "kjenner (?:godt |nå |no )?godt til",
@@ -1098,9 +1100,10 @@ PASSIVE_MARK = alt("er", "ble", "vart", "blei", "blitt", "fått", "fikk", "fekk"
 KNOWING = alt(
     "kjenner", "har (?:god )?kjennskap", "er klar over", "vet", "veit", "forstår", "forstått", "kjent med", "kjend med"
 )
-#: A reflexive possessive: the topic belongs to the subject («Sønnen ble informert om sin
-#: egen koordinator» is the son's coordinator, not the patient's).
-REFLEXIVE_OWN = alt("sin", "si", "sitt", "sine")
+#: A reflexive possessive with «own»: the topic belongs to the subject («Sønnen ble informert
+#: om sin egen koordinator» is the son's coordinator, not the patient's). Without «egen» the
+#: reflexive is often loose usage («Kona fikk vite om sin rett til koordinator for mannen»).
+REFLEXIVE_OWN = r"(?:\b(?:sin|si|sitt|sine) (?:egen|eget|egne|eiga|eige|eigen|eigne)\b)"
 #: Document facts for a proxy's consent: relatives count only for an adult who lacks
 #: capacity, parents only for a child under 16.
 LACKS_CAPACITY = alt(

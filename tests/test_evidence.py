@@ -225,6 +225,14 @@ README_RULES = [
     ),
     ("INFO: the patient's own, reflexive", "INFO_IP", "Pasienten er orientert om sin koordinator.", True, None),
     (
+        "INFO: a loose reflexive for the patient",
+        "INFO_IP",
+        "Kona fikk vite om sin rett til koordinator for mannen.",
+        True,
+        None,
+    ),
+    ("INFO: knowing what it is", "INFO_IP", "Hun vet hva en individuell plan er.", True, None),
+    (
         "still: no objection is consent",
         "SAMTYKKE",
         "Har ingen innvendingar mot at kommunen får melding om behovet for koordinator.",
