@@ -15,6 +15,7 @@ The national id column is never loaded. Row numbers count records with the heade
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,11 +50,20 @@ class CsvText:
     """(record number, reason) of every record rejected for its structure."""
 
 
+_BLANK_LINES = re.compile(r"\A(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
+"""Whole lines of nothing but whitespace at the start of the file."""
+
+
 def detect_delimiter(head: str) -> str:
-    """The delimiter of a header line: the most frequent candidate outside quotes."""
+    """The delimiter of the header line: the most frequent candidate outside quotes.
+
+    The header line is the first line that is not blank (only whitespace), as
+    ``records.scan_records`` reads it: blank lines before the header are skipped there, so
+    they must not decide the delimiter here (they did: every count 0, so ``;``).
+    """
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
-    for char in head:
+    for char in _BLANK_LINES.sub("", head):
         if char == '"':
             quoted = not quoted
         elif not quoted:
