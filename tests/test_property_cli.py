@@ -74,7 +74,7 @@ DELIMITERS = (";", ",", "\t", "|")  # ipaudit.extract.csvio.DELIMITERS
 EXPLORE = int(os.environ.get("IPAUDIT_PROPERTY_EXAMPLES", "0"))
 """Set to hunt: that many random (not derandomised) examples per property, e.g. 300."""
 PROPERTY = settings(
-    max_examples=EXPLORE or 6,
+    max_examples=EXPLORE or 4,
     deadline=None,
     derandomize=not EXPLORE,
     database=None,
