@@ -22,10 +22,10 @@ demo: $(STAMP) ## audit the shipped sample extract and say where the reports are
 	$(BIN)/ipaudit audit sample_data/extract --as-of 2025-06-30 --out $(OUT) --fail-on never
 
 test: $(STAMP) ## run the whole test suite on every core
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 test-quick: $(STAMP) ## run the test suite without the tests marked slow
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder -m "not slow"
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check ipaudit tests bench
