@@ -29,7 +29,7 @@ from ipaudit.extract.vocabulary import DRAFT_STATUSES
 _STATUS = {
     "pass": "oppfylt",
     "fail": "ikke oppfylt",
-    "pending": "venter (fristen er ikke ute)",
+    "pending": "frist ikke passert (revisjonsfristen er ikke ute)",
     "not_applicable": "ikke aktuelt",
     "waived": "unntatt",
 }
@@ -84,7 +84,7 @@ def _rule(
         yield f"{rule_id} {meta.title}: ingen resultat for pasienten (regelen gjelder ikke pasienten)."
         return
     row = rows.row(0, named=True)
-    due = f" · frist {row['due_date']:%d.%m.%Y}" if row["due_date"] else ""
+    due = f" · revisjonsfrist (profil) {row['due_date']:%d.%m.%Y}" if row["due_date"] else ""
     yield f"{rule_id} {meta.title}: {_STATUS.get(row['status'], row['status'])}{due}"
     yield f"  {row['message']}"
     for kind, doc_types in meta.phrases:

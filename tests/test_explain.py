@@ -61,7 +61,7 @@ def test_wrong_type_for_a_rule_that_reads_one_type() -> None:
 def test_index_date_due_date_and_status_are_printed() -> None:
     text = _lines([{"doc_date": days(2), "text": "Pasienten er informert om IP."}])
     assert "Indeksdato (første vurdering med behov): 03.03.2025" in text
-    assert "IP01 Informasjon om IP og koordinator gitt: oppfylt · frist 17.03.2025" in text
+    assert "IP01 Informasjon om IP og koordinator gitt: oppfylt · revisjonsfrist (profil) 17.03.2025" in text
 
 
 def test_only_the_patient_asked_for_is_read() -> None:
