@@ -164,11 +164,7 @@ def _shown(clause: pl.Expr) -> pl.Expr:
     (as in rejected-row reasons: a note may quote a fødselsnummer, no report may), at most
     CLAUSE_CHARS characters; a longer one is cut at a word boundary and ends with «…» (a
     single word longer than the limit is cut inside it)."""
-    flat = (
-        clause.str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-        .str.replace_all(NATIONAL_ID_SHAPE, NATIONAL_ID_MASK)
-    )
+    flat = clause.str.replace_all(r"\s+", " ").str.strip_chars().str.replace_all(NATIONAL_ID_SHAPE, NATIONAL_ID_MASK)
     # The first CLAUSE_CHARS characters less the word the cut falls in (and the blank before it).
     whole_words = flat.str.slice(0, CLAUSE_CHARS).str.replace(r" [^ ]*$", "")
     cut = whole_words.str.slice(0, CLAUSE_CHARS - 1).str.strip_chars_end(" ,;:") + "…"
@@ -200,7 +196,26 @@ def _clauses(docs: pl.DataFrame, id_column: str, anchor: Callable[[pl.Expr], pl.
     c = pl.col("orig").str.to_lowercase()
     for pattern, replacement in R.REWRITES:
         c = c.str.replace_all(_n(pattern), replacement)
-    frame = frame.with_columns(c.alias("c")).filter(anchor(pl.col("c")))
+    frame = frame.with_columns(c.alias("c"))
+    # Across clauses: an object pointing back to the topic of the clause before is read as
+    # the topic; a clause right after that reports the act done by reference is remembered.
+    # (Neighbours by shifting the exploded rows and comparing ids: no window, no grouping.)
+    same_doc_before = pl.col(id_column) == pl.col(id_column).shift(1)
+    same_doc_after = pl.col(id_column) == pl.col(id_column).shift(-1)
+    names_topic = pl.col("c").str.contains(_n(R.TOPIC)) & ~pl.col("c").str.contains(_n(R.TOPIC_REFERENCE_NOT))
+    reports_done = pl.col("c").str.contains(_n(f"^\\W*(?:men )?{R.DONE_BY_REFERENCE}"))
+    frame = frame.with_columns(
+        pl.when(names_topic.shift(1) & same_doc_before)
+        .then(pl.col("c").str.replace_all(_n(R.TOPIC_REFERENCE), "om ip"))
+        .otherwise(pl.col("c"))
+        .alias("c"),
+        (
+            (reports_done.shift(-1) & same_doc_after)
+            | pl.col("c").str.contains(_n(f"[,–—]\\s*(?:men )?{R.DONE_BY_REFERENCE}"))
+        )
+        .fill_null(False)
+        .alias("done_later"),
+    ).filter(anchor(pl.col("c")))
     c = pl.col("c").str.replace_all(_ABBREVIATED, "")
     for pattern, replacement, _ in R.PSEUDO:
         c = c.str.replace_all(_n(pattern), replacement)
@@ -222,6 +237,10 @@ def _clauses(docs: pl.DataFrame, id_column: str, anchor: Callable[[pl.Expr], pl.
         ),
     )
     return frame.join(facts, on=id_column, how="left", maintain_order="left")
+
+
+_UNDONE_BY_REFERENCE = frozenset({R.Category.NEGATED_BEFORE, R.Category.NEGATED_AFTER, R.Category.HYPOTHETICAL})
+"""What a later «dette ble gjort» clears: not done yet; never a refusal, a question or a doubt."""
 
 
 def _anchored(pattern: str) -> str:
@@ -272,12 +291,16 @@ def _read_clauses(clauses: pl.DataFrame, kind: str, target: str, id_column: str)
     if kind in R.TOPIC_IN_DOCUMENT:
         fired[R.Category.OTHER_TOPIC].append(~pl.col("doc_topic"))
     if R.DONE_IN_CLAUSE[kind]:
-        fired[R.Category.NOT_THE_ACT].append(~c.str.contains(_n(R.DONE_IN_CLAUSE[kind])))
+        # a plan reported done in the next clause («Skal orienteres om IP. Dette ble gjort.»)
+        fired[R.Category.NOT_THE_ACT].append(~(c.str.contains(_n(R.DONE_IN_CLAUSE[kind])) | pl.col("done_later")))
 
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
     for category in reversed(R.Category):
         if fired[category]:
-            reason = pl.when(pl.any_horizontal(fired[category])).then(pl.lit(category.value)).otherwise(reason)
+            found = pl.any_horizontal(fired[category])
+            if category in _UNDONE_BY_REFERENCE:  # «…, men dette ble gjort ved utskrivning»
+                found = found & ~pl.col("done_later")
+            reason = pl.when(found).then(pl.lit(category.value)).otherwise(reason)
     return frame.select(id_column, "orig", reason.alias("reason"))
 
 

@@ -130,6 +130,16 @@ def render() -> str:
         "pårørendes egen plan eller koordinator («Sønnen ble informert om sin egen koordinator»).",
         "- «Ingen innvendinger (mot)» og «ikke noe imot» leses som «godtar»: et samtykke når det gjelder IP, "
         "koordinator, melding eller deling.",
+        "- Samtykke uten ordet: et signert samtykkeskjema eller en signert samtykkeerklæring, «sa seg "
+        "villig til», «nikket samtykkende» teller (når det gjelder IP, koordinator, melding eller deling).",
+        "- «På vegne av X» leses som «for X»: X er den det gjelder, ikke den som samtykker. Oppgitt alder "
+        "avgjør foreldresamtykke: «(10 år)» teller, «(17 år)», «17-åring» teller ikke.",
+        "- Temaet før en passiv handling teller («IP ble gjennomgått med pasienten»), men ikke når "
+        "mottakeren er en annen («… med/for fastlegen»); «blir» leses ikke som gjort.",
+        "- Over leddgrensen: «hva det innebærer», «om det/dette/ordningen/retten» leses som temaet når "
+        "leddet rett før nevner IP eller koordinator (og ikke vedtak, avslag, klage, søknad eller en annen "
+        "plan). Et ledd rett etter som sier at handlingen ble gjort likevel («…, men dette ble gjort ved "
+        "utskrivning») opphever en nekting eller en plan — aldri et avslag, et spørsmål eller en tvil.",
         "",
         INTRO_NN,
     ]

@@ -335,7 +335,16 @@ CONSENT_PARAPHRASE = alt(
     "eg seier ja",
     "med (?:\\w+s |hans |hennes |hennar |deres |deira )?samtykke",
     "etter samtykke",
-    "samtykkeerklæring\\w* (?:er |vart |ble )?(?:signert|underskrevet|underskriven)",
+    # a signed consent form is consent, whichever comes first: the form or the signing
+    "samtykke(?:erklæring|skjema|skjøyte)\\w*(?: [a-zæøå]+){0,3}? (?:er |vart |ble |blei )?"
+    "(?:signert|underskrevet|underskriven|underteikna|undertegnet)",
+    "(?:signert|signerte|signerer|underskrevet|underteikna|undertegnet|skrevet under på|skreve under på|skrev under på)"
+    " (?:et |eit |på |sitt |si )?samtykke(?:erklæring|skjema)\\w*",
+    # a declaration of willingness or a nod is agreement
+    "(?:sa|sier|seier|erklærte|erklærer|erklærer) seg villig",
+    "(?:nikket|nikka|nikker) (?:samtykkende|samtykkande|bekreftende|stadfestande)",
+    "samtykkende",
+    "samtykkande",
 )
 #: What the consent is to: IP work, a coordinator, a notice to or contact with KE or the
 #: municipality, sharing with the people in the plan work.
@@ -405,6 +414,9 @@ COMPLAINT = (
 _GAP = r"(?:[^a-zæøå0-9]+[a-zæøå0-9]+){0,10}?[^a-zæøå0-9]+"
 """Up to ten words between an act and its topic («informert pasienten om at hun har rett
 til å få oppnevnt koordinator»)."""
+_PASSIVE_AUX = r"(?:er|ble|blei|vart|har blitt|har vorte|har vært|har vore)"
+"""A reported passive after its topic («IP ble gjennomgått med pasienten»); not «blir», which
+is as often planned as done."""
 _HEADING = r"[^a-zæøå0-9]*:\s*(?:[a-zæøå0-9]+[^a-zæøå0-9]+){0,3}?"
 """A topic heading, a colon and up to three words before the act («IP: Pas. informert»)."""
 
@@ -412,7 +424,10 @@ _HEADING = r"[^a-zæøå0-9]*:\s*(?:[a-zæøå0-9]+[^a-zæøå0-9]+){0,3}?"
 def _act_on(act: str, topic: str) -> str:
     """An act with its topic after it, the topic right before it («IP-info gitt») or as a
     heading («KOORDINATOR: pasienten informert»)."""
-    return f"(?:{act}{_GAP}{topic}|{topic}{W}*[-/ ]{{0,3}}{act}|{topic}{_HEADING}{act})"
+    return (
+        f"(?:{act}{_GAP}{topic}|{topic}{W}*[-/ ]{{0,3}}{act}|{topic}{_HEADING}{act}"
+        f"|{topic}{W}*(?: [a-zæøå0-9]+){{0,3}}? {_PASSIVE_AUX} (?:[a-zæøå]+ )?{act})"
+    )
 
 
 #: Planned and present forms: targets too, so that the reading can say why they do not count.
@@ -445,7 +460,7 @@ ANCHORS: dict[str, str] = {
     "INFO_IP": r"(?i)\bip\b|ndivid|ndvid|koord|kordin|barne",
     "INFO_BARNEKOORDINATOR": r"(?i)barne",
     "SAMTYKKE": (
-        r"(?i)samt|samy|enig|ja |tillatelse|løyve|med på|godt[ao]|aksept|innvend|imot|i mot|motf|protest"
+        r"(?i)samt|samy|enig|ja |tillatelse|villig|løyve|med på|godt[ao]|aksept|innvend|imot|i mot|motf|protest"
         r"|kan (?:\w+ )?(?:sende|kontakte|melde|ta|dele|gi)"
     ),
     "KLAGEVEILEDNING": r"(?i)klag",
@@ -508,6 +523,9 @@ REWRITES: tuple[tuple[str, str], ...] = (
     (r"\binfo?\.", "informert "),  # «inf.», «info.»: informert
     (r"\bip-(møte\w*|koordinator\w*)", "ip$1"),  # a meeting or the municipality's IP coordinator is not IP
     (r"\bm/", "med "),
+    # «på vegne av X»: X is the one represented, not the one who acts («Far har skrevet under
+    # samtykke på vegne av datteren»)
+    (r"\bpå vegne av\b", "for"),
     # Every run of blanks to one space, written so that a lone space (nearly every match of
     # «\s+») is left alone: the same text, a tenth of the work.
     (r"\s{2,}|[\s&&[^ ]]", " "),
@@ -616,6 +634,9 @@ _PLANNED_PASSIVE = alt(
     "opplysast",
     "gjennomgås",
     "gjennomgåast",
+    "forklares",
+    "forklarast",
+    "(?:skal|vil|må|bør|kan) [a-zæøå]+(?:es|ast)",
     "tas opp",
     "takast opp",
     "spørres",
@@ -963,8 +984,9 @@ TRIGGERS: tuple[Trigger, ...] = (
         _C.OTHER_PERSON,
         _D.AFTER,
         rf"(?:\b(?:gitt|gjeve|sendt|send|sendes|sendast|overlevert)(?: \w+){{0,3}} til (?:{OTHER_PARTY})"
-        rf"|\bbrev til (?:{OTHER_PARTY})|\bfor egen del\b|\bfor eiga del\b)",
-        "gitt til ansatte, brev til kommunen, for egen del",
+        rf"|\bbrev til (?:{OTHER_PARTY})|\bfor egen del\b|\bfor eiga del\b"
+        rf"|^\W*(?:for|til|med|overfor|sammen med|saman med) (?:den |det |de |dei |ny |nye |nytt )?(?:{OTHER_PARTY}))",
+        "gitt til ansatte, brev til kommunen, for egen del; (IP ble gjennomgått) med/for fastlegen",
         INFO_KINDS,
     ),
     Trigger(
@@ -1116,4 +1138,28 @@ LACKS_CAPACITY = alt(
     "oppnevnt verge",
 )
 HAS_CAPACITY = alt("er samtykkekompetent", "vurdert som samtykkekompetent", "vurdert samtykkekompetent")
-AGED_16_PLUS = r"(?:\b(?:1[6-9]|[2-9][0-9]|1[0-9][0-9]) år\b)"
+AGED_16_PLUS = r"(?:\b(?:1[6-9]|[2-9][0-9]|1[0-9][0-9])(?: år\b|[ -]år(?:ing|ig)\w*))"
+
+# ── Across clauses: an act reported by reference ─────────────────────────────────────
+#: A later clause that says, by reference, that the act was done after all («ikke informert
+#: ved innleggelse, men dette ble gjort ved utskrivning»). It clears a negation or a plan in
+#: the clause right before it (or earlier in the same clause after a comma) — nothing else.
+DONE_BY_REFERENCE = (
+    r"(?:dette|det|det siste|noe som|noko som) (?:ble|blei|vart|er|har blitt|har vorte) "
+    r"(?:gjort|gjennomført|utført|ordnet|ordna|tatt igjen|tatt opp)"
+    r"(?: (?:ved|i|på|under|etter|seinare|senere|samme|same|dagen)\b[^,]*)?\W*$"
+)
+#: An object that points back to the topic of the clause before («Tema: IP. Pasienten fikk
+#: forklart hva det innebærer»): read as the topic when the clause before names IP or
+#: koordinator (not negated, and not a decision, a complaint or another plan). «om retten» is
+#: not a reference: it is nearly always «retten til å klage» or another right.
+TOPIC_REFERENCE = alt(
+    "hva (?:det|dette|den|planen|ordningen|dette) innebærer",
+    "kva (?:det|dette|den|planen|ordninga) inneber",
+    "om (?:det|dette|ordningen|ordninga|planen|denne)",
+)
+TOPIC_REFERENCE_NOT = (
+    f"(?:{NEGATION_WORDS}|"
+    + alt("vedtak\\w*", "avslag\\w*", "klage\\w*", "søknad\\w*", "kriseplan\\w*", "behandlingsplan\\w*")
+    + ")"
+)

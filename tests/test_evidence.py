@@ -250,6 +250,124 @@ README_RULES = [
     ("not: an objection", "SAMTYKKE", "Har innvendinger mot melding til KE.", False, None),
     ("EPIKRISE_MENTION mentioned", "EPIKRISE_MENTION", "Koordinator er Kari Nordmann.", True, None),
     ("EPIKRISE_MENTION negated", "EPIKRISE_MENTION", "Ikke behov for koordinator nå.", False, "negated_before"),
+    # Generalisations (H10c): each with the trap it must not open
+    ("SAMTYKKE: a signed consent form", "SAMTYKKE", "Hjelpeverge signerte samtykkeskjema for IP-arbeidet.", True, None),
+    (
+        "SAMTYKKE: a consent form signed, form first",
+        "SAMTYKKE",
+        "Samtykkeerklæring om koordinator ble undertegnet.",
+        True,
+        None,
+    ),
+    (
+        "not: a consent form lying in a folder",
+        "SAMTYKKE",
+        "Samtykkeskjema for koordinator ligger i permen.",
+        False,
+        None,
+    ),
+    ("not: a consent form for something else", "SAMTYKKE", "Har signert samtykkeskjema for operasjonen.", False, None),
+    (
+        "SAMTYKKE: a declaration of willingness",
+        "SAMTYKKE",
+        "Ho sa seg villig til at vi melder frå til kommunen.",
+        True,
+        None,
+    ),
+    (
+        "SAMTYKKE: a nod",
+        "SAMTYKKE",
+        "Han nikka samtykkande då vi spurde om melding til koordinerande eining.",
+        True,
+        None,
+    ),
+    ("not: willing to something else", "SAMTYKKE", "Pasienten sa seg villig til å ta blodprøver.", False, None),
+    (
+        "SAMTYKKE: a parent on behalf of a child with a stated age under 16",
+        "SAMTYKKE",
+        "Mor har gitt samtykke til melding om koordinator på vegne av sonen (13 år).",
+        True,
+        None,
+    ),
+    (
+        "not: a parent on behalf of a patient with a stated age of 16 or more",
+        "SAMTYKKE",
+        "Mor har gitt samtykke til melding om koordinator på vegne av sonen (17 år).",
+        False,
+        "other_person",
+    ),
+    (
+        "not: a parent for a stated 18-åring",
+        "SAMTYKKE",
+        "Pasienten er en 18-åring. Far skrev under på samtykkeskjema for IP.",
+        False,
+        "other_person",
+    ),
+    ("INFO: topic before a passive act", "INFO_IP", "Ordningen med koordinator ble gjennomgått med far.", True, None),
+    (
+        "not: topic before a passive act with someone else",
+        "INFO_IP",
+        "Individuell plan ble gjennomgått med fastlegen.",
+        False,
+        "other_person",
+    ),
+    ("not: topic before a planned passive", "INFO_IP", "IP blir gjennomgått med pasienten.", False, None),
+    (
+        "not: a modal and a passive after the act",
+        "KLAGEVEILEDNING",
+        "Klageadgang på IP-vedtaket må forklares.",
+        False,
+        None,
+    ),
+    (
+        "INFO: the topic in one sentence, the act in the next",
+        "INFO_IP",
+        "Samtale om koordinator i dag. Pasienten fikk forklart hva det innebærer.",
+        True,
+        None,
+    ),
+    (
+        "not: a reference back to a decision",
+        "INFO_IP",
+        "Vedtak om IP kom i dag. Pasienten fikk forklart hva det innebærer.",
+        False,
+        None,
+    ),
+    (
+        "not: a reference back to a negated topic",
+        "INFO_IP",
+        "Kommunen har ikke oppnevnt koordinator. Pasienten er informert om dette.",
+        False,
+        None,
+    ),
+    (
+        "INFO: a later clause reports the negated act done",
+        "INFO_IP",
+        "Fikk ikke info om individuell plan i forrige uke, men dette ble gjort i dag.",
+        True,
+        None,
+    ),
+    (
+        "INFO: a later clause reports the planned act done",
+        "INFO_IP",
+        "Skal orienteres om koordinator. Dette vart gjort same dag.",
+        True,
+        None,
+    ),
+    (
+        "not: a later clause reports something else done",
+        "INFO_IP",
+        "Ikke informert om IP, men det ble gjort avtale om ny time.",
+        False,
+        "negated_before",
+    ),
+    (
+        "not: a later done clause never lifts a refusal",
+        "SAMTYKKE",
+        "Pasienten nekter å samtykke til IP, men dette ble gjort for kona.",
+        False,
+        "refused",
+    ),
 ]
 
 
@@ -324,13 +442,14 @@ def test_every_kind_at_once_shares_a_verdict_among_documents_with_the_same_text(
     from ipaudit.evidence import evidence_by_kind
 
     same = "Pasienten er informert om IP og samtykker til melding til kommunen."
-    frame = pl.DataFrame(
-        {"document_id": ["a", "b", "c", "d"], "text": [same, "Ikke informert om IP.", same, None]}
-    )
+    frame = pl.DataFrame({"document_id": ["a", "b", "c", "d"], "text": [same, "Ikke informert om IP.", same, None]})
     found = evidence_by_kind(frame, {}).filter(pl.col("kind").is_in(["INFO_IP", "SAMTYKKE"]))
     found = found.sort("document_id", "kind")
     assert found.select("document_id", "kind").rows() == [
-        ("a", "INFO_IP"), ("a", "SAMTYKKE"), ("c", "INFO_IP"), ("c", "SAMTYKKE"),
+        ("a", "INFO_IP"),
+        ("a", "SAMTYKKE"),
+        ("c", "INFO_IP"),
+        ("c", "SAMTYKKE"),
     ]
     assert set(found.get_column("clause")) == {same}
 
