@@ -330,7 +330,8 @@ CONSENT_PARAPHRASE = alt(
     "aksepterer",
     "aksepterte",
     "akseptert",
-    "(?:dere|de|dykk|dei|du) kan (?:\\w+ )?(?:sende|kontakte|melde|ta kontakt|dele|gi beskjed|snakke)",
+    "(?:dere|de|dykk|dei|du) (?:kan|må|får) (?:\\w+ )?(?:sende|kontakte|melde|ta kontakt|dele|gi beskjed|snakke)",
+    "(?:gir|gav|ga|gitt|gjev|gjeve) (?:sitt |si )?(?:klarsignal|grønt lys)",
     "jeg sier ja",
     "eg seier ja",
     "med (?:\\w+s |hans |hennes |hennar |deres |deira )?samtykke",
@@ -338,7 +339,8 @@ CONSENT_PARAPHRASE = alt(
     # a signed consent form is consent, whichever comes first: the form or the signing
     "samtykke(?:erklæring|skjema|skjøyte)\\w*(?: [a-zæøå]+){0,3}? (?:er |vart |ble |blei )?"
     "(?:signert|underskrevet|underskriven|underteikna|undertegnet)",
-    "(?:signert|signerte|signerer|underskrevet|underteikna|undertegnet|skrevet under på|skreve under på|skrev under på)"
+    "(?:signert|signerte|signerer|underskrevet|underteikna|undertegnet|skrevet under på|skreve under på|skrev under på"
+    "|skrive under på|skreiv under på)"
     " (?:et |eit |på |sitt |si )?samtykke(?:erklæring|skjema)\\w*",
     # a declaration of willingness or a nod is agreement
     "(?:sa|sier|seier|erklærte|erklærer|erklærer) seg villig",
@@ -417,6 +419,8 @@ til å få oppnevnt koordinator»)."""
 _PASSIVE_AUX = r"(?:er|ble|blei|vart|har blitt|har vorte|har vært|har vore)"
 """A reported passive after its topic («IP ble gjennomgått med pasienten»); not «blir», which
 is as often planned as done."""
+_PASSIVE_ADVERB = r"(?:nå|no|tidligere|tidlegare|allerede|allereie|også|òg|godt|grundig|muntlig|muntleg|i dag)"
+"""What may stand between the auxiliary and the act: never a negation («er ikke forklart»)."""
 _HEADING = r"[^a-zæøå0-9]*:\s*(?:[a-zæøå0-9]+[^a-zæøå0-9]+){0,3}?"
 """A topic heading, a colon and up to three words before the act («IP: Pas. informert»)."""
 
@@ -426,7 +430,7 @@ def _act_on(act: str, topic: str) -> str:
     heading («KOORDINATOR: pasienten informert»)."""
     return (
         f"(?:{act}{_GAP}{topic}|{topic}{W}*[-/ ]{{0,3}}{act}|{topic}{_HEADING}{act}"
-        f"|{topic}{W}*(?: [a-zæøå0-9]+){{0,3}}? {_PASSIVE_AUX} (?:[a-zæøå]+ )?{act})"
+        f"|{topic}{W}*(?: [a-zæøå0-9]+){{0,3}}? {_PASSIVE_AUX} (?:{_PASSIVE_ADVERB} )?{act})"
     )
 
 
@@ -461,7 +465,7 @@ ANCHORS: dict[str, str] = {
     "INFO_BARNEKOORDINATOR": r"(?i)barne",
     "SAMTYKKE": (
         r"(?i)samt|samy|enig|ja |tillatelse|villig|løyve|med på|godt[ao]|aksept|innvend|imot|i mot|motf|protest"
-        r"|kan (?:\w+ )?(?:sende|kontakte|melde|ta|dele|gi)"
+        r"|(?:kan|må|får) (?:\w+ )?(?:sende|kontakte|melde|ta|dele|gi)|klarsignal|grønt lys"
     ),
     "KLAGEVEILEDNING": r"(?i)klag",
     "EPIKRISE_MENTION": r"(?i)\bip\b|individuell plan|koordinator",

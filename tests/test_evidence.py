@@ -313,6 +313,22 @@ README_RULES = [
     ),
     ("not: topic before a planned passive", "INFO_IP", "IP blir gjennomgått med pasienten.", False, None),
     (
+        "not: topic before a negated passive",
+        "INFO_IP",
+        "Retten til individuell plan er ikke gjennomgått med pasienten.",
+        False,
+        None,
+    ),
+    ("SAMTYKKE: a go-ahead", "SAMTYKKE", "Pasienten gav klarsignal til melding om koordinator.", True, None),
+    (
+        "SAMTYKKE: a quoted «må gjerne»",
+        "SAMTYKKE",
+        "«De må gjerne kontakte kommunen om IP», sa pasienten.",
+        True,
+        None,
+    ),
+    ("not: a go-ahead to something else", "SAMTYKKE", "Pasienten gav klarsignal til operasjonen.", False, None),
+    (
         "not: a modal and a passive after the act",
         "KLAGEVEILEDNING",
         "Klageadgang på IP-vedtaket må forklares.",
