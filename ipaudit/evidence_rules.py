@@ -1000,6 +1000,13 @@ TRIGGERS: tuple[Trigger, ...] = (
         r" (?:ip|individuell plan|koordinator)\b)",
         "mor/broren/kona har (selv) IP eller koordinator: a relative's own",
     ),
+    Trigger(
+        _C.OTHER_PERSON,
+        _D.TARGET,
+        rf"(?:{OTHER_PARTY})(?: [a-zæøå]+){{0,2}}? (?:er|ble|blei|vart|har blitt|har vorte)\b",
+        "IP … og fastlegen/skolen er informert: a service as the subject of a passive inside the target",
+        INFO_KINDS,
+    ),
     # other topic
     Trigger(
         _C.OTHER_TOPIC,

@@ -313,6 +313,13 @@ README_RULES = [
     ),
     ("not: topic before a planned passive", "INFO_IP", "IP blir gjennomgått med pasienten.", False, None),
     (
+        "not: topic, then a service as the passive's subject",
+        "INFO_IP",
+        "Pasienten har koordinator og skolen er orientert om dette.",
+        False,
+        "other_person",
+    ),
+    (
         "not: topic before a negated passive",
         "INFO_IP",
         "Retten til individuell plan er ikke gjennomgått med pasienten.",
