@@ -221,6 +221,8 @@ INFORMED = (
                 "fikk vite",
                 "forstått",
                 "forstår",
+                "forstod",
+                "forsto",
                 "vet nå",
                 "veit no",
                 "vet at",
@@ -287,6 +289,12 @@ DONE = alt(
     "signerte",
     "underskrevet",
     "skrevet under",
+    "skreve under",
+    "skrive under",
+    "skrev under",
+    "skreiv under",
+    "underteikna",
+    "undertegnet",
     "foreligger",
     "ligg føre",
     "dokumentert",
@@ -430,7 +438,7 @@ def _act_on(act: str, topic: str) -> str:
     heading («KOORDINATOR: pasienten informert»)."""
     return (
         f"(?:{act}{_GAP}{topic}|{topic}{W}*[-/ ]{{0,3}}{act}|{topic}{_HEADING}{act}"
-        f"|{topic}{W}*(?: [a-zæøå0-9]+){{0,3}}? {_PASSIVE_AUX} (?:{_PASSIVE_ADVERB} )?{act})"
+        f"|{topic}[a-zæøå0-9-]*(?: [a-zæøå0-9]+){{0,3}}? {_PASSIVE_AUX} (?:{_PASSIVE_ADVERB} )?{act})"
     )
 
 
@@ -1007,6 +1015,14 @@ TRIGGERS: tuple[Trigger, ...] = (
         "IP … og fastlegen/skolen er informert: a service as the subject of a passive inside the target",
         INFO_KINDS,
     ),
+    Trigger(
+        _C.NOT_THE_ACT,
+        _D.TARGET,
+        r"^(?:barne)?koordinator(?:en|ane|ene|ar|er)? (?:informerte|orienterte|forklarte|gjennomgikk|gjekk gjennom"
+        r"|gikk gjennom|opplyste|veiledet|rettleia)\b",
+        "Koordinatoren forklarte …: the coordinator as the one who acts, not the topic of what was told",
+        INFO_KINDS,
+    ),
     # other topic
     Trigger(
         _C.OTHER_TOPIC,
@@ -1131,7 +1147,17 @@ PASSIVE_MARK = alt("er", "ble", "vart", "blei", "blitt", "fått", "fikk", "fekk"
 #: An act that reports what its subject knows: the subject is the one informed, as in a
 #: passive («Fastlegen kjenner til IP» is about the GP's knowledge, not the patient's).
 KNOWING = alt(
-    "kjenner", "har (?:god )?kjennskap", "er klar over", "vet", "veit", "forstår", "forstått", "kjent med", "kjend med"
+    "kjenner",
+    "har (?:god )?kjennskap",
+    "er klar over",
+    "vet",
+    "veit",
+    "forstår",
+    "forstått",
+    "forstod",
+    "forsto",
+    "kjent med",
+    "kjend med",
 )
 #: A reflexive possessive with «own»: the topic belongs to the subject («Sønnen ble informert
 #: om sin egen koordinator» is the son's coordinator, not the patient's). Without «egen» the
@@ -1158,7 +1184,8 @@ AGED_16_PLUS = r"(?:\b(?:1[6-9]|[2-9][0-9]|1[0-9][0-9])(?: år\b|[ -]år(?:ing|i
 DONE_BY_REFERENCE = (
     r"(?:dette|det|det siste|noe som|noko som) (?:ble|blei|vart|er|har blitt|har vorte) "
     r"(?:gjort|gjennomført|utført|ordnet|ordna|tatt igjen|tatt opp)"
-    r"(?: (?:ved|i|på|under|etter|seinare|senere|samme|same|dagen)\b[^,]*)?\W*$"
+    r"(?: (?:ved|i|på|under|etter|seinare|senere|samme|same|dagen|påfølgende|påfølgjande|neste|dagen etter|like|straks"
+    r"|rett|av|per|pr|muntlig|muntleg|skriftlig|skriftleg)\b[^,]*)?\W*$"
 )
 #: An object that points back to the topic of the clause before («Tema: IP. Pasienten fikk
 #: forklart hva det innebærer»): read as the topic when the clause before names IP or
