@@ -21,6 +21,8 @@ SPARK_TEST_SETTINGS = {
     # Interpreted, not compiled: on a few hundred rows Janino's code generation costs seconds.
     "spark.sql.codegen.wholeStage": "false",
     "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    # A short-lived JVM: the quick JIT only, one GC thread (it shares two cores with the tests).
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
 }
 
 

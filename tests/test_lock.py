@@ -164,7 +164,7 @@ def test_a_run_killed_while_writing_leaves_the_previous_reports_readable(tmp_pat
     rng = random.Random(20250630)
     interrupted = 0
     for _ in range(2):
-        writer = _python(WRITE_FOREVER, str(out), "2000")
+        writer = _python(WRITE_FOREVER, str(out), "800")
         try:
             assert writer.stdout is not None and writer.stdout.readline().strip() == "klar"
             # One complete write first, so the kill lands in the middle of replacing good reports.
