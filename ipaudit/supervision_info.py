@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipaudit.errors import InputError
+from ipaudit.waivers import parse_date
 
 #: Text keys and their labels in the report, in the report's order.
 TEXT_FIELDS: dict[str, str] = {
@@ -69,17 +70,10 @@ class SupervisionInfo:
 
 
 def _date(value: object, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                continue
-    raise InputError(f"{where}: «{str(value)[:30]}» er ingen dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå")
+    day = parse_date(value)
+    if day is None:
+        raise InputError(f"{where}: «{str(value)[:30]}» er ingen dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå")
+    return day
 
 
 def load_supervision_info(path: Path) -> SupervisionInfo:
