@@ -443,7 +443,9 @@ def _act_on(act: str, topic: str) -> str:
 
 
 #: Planned and present forms: targets too, so that the reading can say why they do not count.
-INFO_PLANNED = alt(
+#: The infinitive and present forms of «informere» and «orientere» (bokmål and nynorsk): planned
+#: targets below, and hypothetical triggers (to-do lists, tasks).
+INFO_VERB_PRESENT = (
     "informere",
     "informera",
     "informerer",
@@ -454,6 +456,9 @@ INFO_PLANNED = alt(
     "orienterer",
     "orienteres",
     "orienterast",
+)
+INFO_PLANNED = alt(
+    *INFO_VERB_PRESENT,
     "opplyse",
     "opplyses",
     "opplysast",
@@ -820,16 +825,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         _C.HYPOTHETICAL,
         _D.CLAUSE,
         alt(
-            "informere",
-            "informera",
-            "informerer",
-            "informeres",
-            "informerast",
-            "orientere",
-            "orientera",
-            "orienterer",
-            "orienteres",
-            "orienterast",
+            *INFO_VERB_PRESENT,
             "opplyse",
             "opplysa",
             "opplyses",
