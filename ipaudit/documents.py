@@ -108,17 +108,37 @@ def finish_documents(documents: pl.DataFrame) -> pl.DataFrame:
     return documents.drop("text", "window_start", strict=False).sort("source_row")
 
 
-def local_stage(documents: pl.DataFrame) -> DocumentStage:
+STAGE_ROWS = 1_000_000
+"""Windowed documents whose text is read at once on one machine: the text is copied for a
+batch at a time, never for the whole window."""
+
+
+def local_stage(documents: pl.DataFrame, batch_rows: int = STAGE_ROWS) -> DocumentStage:
     """The one-machine stage over the accepted documents table."""
 
     def run(window: pl.DataFrame, as_of: dt.date, patterns: Patterns) -> tuple[pl.DataFrame, pl.DataFrame]:
-        # Join and filter only the columns the window needs, then pick the whole rows (text
-        # included) that passed: the text and the other wide columns are copied once, for the
-        # cohort's documents in their windows, never for the whole table.
+        # Join and filter only the columns the window needs, then pick the rows that passed:
+        # the wide columns once without the text, the text a batch at a time with the few
+        # columns an evidence row carries.
         slim = documents.select("patient_id", "doc_date", "status").with_row_index(_POSITION)
         joined = slim.join(window.select(WINDOW_COLUMNS), on="patient_id", how="inner")
         kept = signed_in_window(joined, as_of).select(_POSITION, "index_date", "window_start").sort(_POSITION)
-        in_window = documents.select(pl.all().gather(kept.get_column(_POSITION))).hstack(kept.drop(_POSITION))
-        return finish_documents(in_window), finish_evidence(evidence_rows(in_window, patterns))
+        del slim, joined
+        wide = documents.drop("text").select(pl.all().gather(kept.get_column(_POSITION)))
+        in_window = finish_documents(wide.hstack(kept.drop(_POSITION)))
+        del wide
+        readable = documents.select(*(c for c in EVIDENCE_KEEP if c != "index_date"), "text")
+        found = [pl.DataFrame(schema=_evidence_schema(documents))]
+        for offset in range(0, kept.height, batch_rows):
+            chunk = kept.slice(offset, batch_rows)
+            batch = readable.select(pl.all().gather(chunk.get_column(_POSITION))).hstack(chunk.select("index_date"))
+            found.append(evidence_rows(batch, patterns))
+        return in_window, finish_evidence(pl.concat(found))
 
     return run
+
+
+def _evidence_schema(documents: pl.DataFrame) -> dict[str, pl.DataType]:
+    """The columns ``evidence_rows`` gives (so a window without documents has them too)."""
+    keep = {c: documents.schema[c] for c in EVIDENCE_KEEP if c != "index_date"}
+    return {**keep, "index_date": pl.Date(), "kind": pl.String(), "by": pl.String(), "clause": pl.String()}

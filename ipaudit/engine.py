@@ -38,7 +38,6 @@ _DATED_BY = {
     "episodes": "start_date",
     "assessments": "assessed_date",
     "coordinators": "appointed_date",
-    "documents": "doc_date",
 }
 
 
@@ -135,7 +134,9 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
     cohort = _with_age(cohort, tables["patients"], pl.col("index_date")).sort("patient_id")
 
     window = cohort.select(WINDOW_COLUMNS)
-    stage = extract.document_stage or local_stage(tables["documents"])
+    # The stage keeps only documents dated up to as_of in their window, so it reads the table as
+    # accepted: a copy without the later ones would cost gigabytes at ten million documents.
+    stage = extract.document_stage or local_stage(extract.tables["documents"])
     documents, evidence = stage(window, as_of, options.profile.patterns)
     coordinators = (
         tables["coordinators"]
@@ -158,9 +159,12 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
 
 
 def _tables_until(extract: Extract, as_of: dt.date) -> dict[str, pl.DataFrame]:
-    """Every table with rows dated after as_of removed; absent optional tables as empty frames."""
+    """Every table but documents (the document stage windows those) with rows dated after
+    as_of removed; absent optional tables as empty frames."""
     tables: dict[str, pl.DataFrame] = {}
     for name, schema in TABLE_SCHEMAS.items():
+        if name == "documents":
+            continue
         frame = extract.tables.get(name)
         if frame is None:
             frame = pl.DataFrame(schema=schema)
@@ -311,6 +315,7 @@ def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -
     if not frames:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     results = pl.concat(frames, how="vertical")
+    frames.clear()  # the rule frames go as soon as they are one frame
     patient_unit = _patient_units(ctx)
     results = (
         results.join(ctx.cohort.select("patient_id", "index_date"), on="patient_id", how="left")

@@ -16,7 +16,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from ipaudit.documents import finish_documents, finish_evidence, local_stage
-from ipaudit.extract import read_extract
+from ipaudit.extract import judge, read_extract
 from ipaudit.extract.containers import collect_text, locate_tables, read_table_text
 from ipaudit.extract.parse import prepare
 from ipaudit.extract.validate import patient_ids, patient_standing
@@ -42,6 +42,22 @@ def _prepared(extract: Path, table: str) -> tuple[pl.DataFrame, tuple[tuple[int,
     where = locate_tables(extract).tables[table]
     raw = read_table_text(where, {})
     return collect_text(prepare(table, raw.plan, raw.headers, where.label), where), raw.faults
+
+
+@pytest.mark.parametrize("batch_rows", [7, 50])
+def test_the_reader_in_batches_of_any_size_accepts_and_rejects_as_in_one_batch(extract: Path, batch_rows: int) -> None:
+    whole = read_extract(extract, batch_rows=10**9)
+    batched = read_extract(extract, batch_rows=batch_rows)
+    assert batched.counts == whole.counts
+    assert_frame_equal(batched.rejected, whole.rejected)
+    for table, frame in whole.tables.items():
+        assert_frame_equal(batched.tables[table], frame)
+    # the duplicate is found across batches; the ragged and the empty row are rejected once
+    reasons = " ".join(whole.rejected.filter(pl.col("table") == "documents").get_column("reason"))
+    assert "duplikat" in reasons and "tom rad" in reasons and "felt" in reasons
+    assert whole.rejected.filter(pl.col("table") == "documents").height == 3 + whole.rejected.filter(
+        (pl.col("table") == "documents") & pl.col("reason").str.contains("pasient")
+    ).height
 
 
 @pytest.mark.parametrize("chunk", [7, 50, 10_000])
@@ -89,7 +105,7 @@ def test_small_tables_finished_on_the_driver_match_the_reader(extract: Path) -> 
     for table in ("patients", "episodes", "assessments", "coordinators"):
         prepared, faults = _prepared(extract, table)
         judged = batches.judge_prepared(table, prepared, faults, duplicates=True)
-        validated = batches.finish_table(table, judged, patients)
+        validated = judge.finish_table(table, judged, patients)
         if table == "patients":
             patients = patient_ids(judged, validated.accepted)
         assert validated.counts == one_machine.counts[table]
@@ -119,3 +135,23 @@ def test_the_document_stage_per_batch_is_the_one_machine_stage(extract: Path) ->
     assert_frame_equal(finish_evidence(evidence), expected_evidence)
     assert_frame_equal(finish_documents(documents), expected_documents)
     assert expected_evidence.height > 0
+
+
+def test_the_one_machine_stage_reads_text_in_batches_of_any_size_alike(extract: Path) -> None:
+    from ipaudit.engine import AuditOptions
+    from ipaudit.engine import prepare as prepare_context
+    from ipaudit.profile import load_profile
+
+    data = read_extract(extract)
+    options = AuditOptions(as_of=AS_OF, profile=load_profile("national"))
+    window = prepare_context(data, options).cohort.select("patient_id", "index_date", "window_start")
+    patterns = options.profile.patterns
+    documents, evidence = local_stage(data.tables["documents"], batch_rows=10**9)(window, AS_OF, patterns)
+    for rows in (13, 200):
+        batched = local_stage(data.tables["documents"], batch_rows=rows)(window, AS_OF, options.profile.patterns)
+        assert_frame_equal(batched[0], documents)
+        assert_frame_equal(batched[1], evidence)
+    assert evidence.filter(pl.col("by") == "text").height > 0
+    none = local_stage(data.tables["documents"], batch_rows=5)(window.clear(), AS_OF, options.profile.patterns)
+    assert none[0].is_empty() and none[1].is_empty()
+    assert none[1].columns == evidence.columns and none[1].dtypes == evidence.dtypes

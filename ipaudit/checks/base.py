@@ -49,8 +49,9 @@ class CheckContext:
     """The patients' coordinators: coordinator rows of cohort patients with appointed_date
     in the window. Empty (same columns) when the extract has no coordinators table."""
     tables: Mapping[str, pl.DataFrame]
-    """The accepted extract tables with rows dated after as_of removed (IP00 needs
-    patients, assessments and episodes outside the cohort)."""
+    """The accepted extract tables but documents (``documents`` holds the windowed ones),
+    with rows dated after as_of removed (IP00 needs patients, assessments and episodes
+    outside the cohort)."""
     present_tables: frozenset[str] = frozenset()
     """The tables the extract holds (optional ones may be absent)."""
 

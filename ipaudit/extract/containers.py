@@ -10,6 +10,7 @@ error. Every table is returned with all columns as text and its source row numbe
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,9 +164,24 @@ def read_table_text(where: TableLocation, hashes: dict[Path, str]) -> RawText:
 
 def collect_text(plan: pl.LazyFrame, where: TableLocation) -> pl.DataFrame:
     """Run a plan over a table's file; a file polars cannot parse is an InputError."""
+    return pl.concat(text_batches(plan, where, None))
+
+
+BATCH_ROWS = 1_000_000
+"""Rows of a table read, parsed and judged at once (``extract.judge``): a batch of documents
+as text costs a few hundred MB, the whole table as text gigabytes."""
+
+
+def text_batches(plan: pl.LazyFrame, where: TableLocation, rows: int | None) -> Iterator[pl.DataFrame]:
+    """Run a plan over a table's file in batches of about ``rows`` rows, in source order (None:
+    one batch); a file polars cannot parse is an InputError, whichever batch finds it."""
     problem: str | None = None
     try:
-        return plan.collect(engine="streaming")
+        if rows is None:
+            yield plan.collect(engine="streaming")
+            return
+        yield from plan.collect_batches(chunk_size=rows, engine="streaming")
+        return
     except pl.exceptions.PolarsError as exc:
         problem = csv_problem(exc) if where.format == "csv" else None
     except pl.exceptions.PanicException:  # polars' Rust code gave up on a damaged file (no Exception)

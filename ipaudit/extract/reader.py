@@ -1,7 +1,8 @@
 """``read_extract``: from a directory or workbook to an ``Extract`` of validated tables.
 
 The tables are read in the order patients, episodes, assessments, coordinators, documents,
-each as text first (ids keep their leading zeros), then prepared, parsed and validated.
+each as text first (ids keep their leading zeros), then prepared, parsed and judged row by
+row in batches (``extract.judge``: a table is never held as text whole), then finished.
 Patients come first so that every other table's rows can be checked against the accepted
 patients. Structural faults (a missing table or column, an unreadable file) raise
 ``InputError``; faults in rows reject the row and are listed in ``Extract.rejected``.
@@ -16,8 +17,9 @@ import polars as pl
 
 from ipaudit.errors import InputError
 from ipaudit.extract.aliases import table_file_names, table_for_name
-from ipaudit.extract.containers import FORMATS, Layout, collect_text, locate_tables, read_table_text
+from ipaudit.extract.containers import BATCH_ROWS, FORMATS, Layout, locate_tables, read_table_text, text_batches
 from ipaudit.extract.csvio import spooling
+from ipaudit.extract.judge import finish_parts, judge_batches
 from ipaudit.extract.model import (
     ALL_TABLES,
     REJECTED_SCHEMA,
@@ -26,15 +28,14 @@ from ipaudit.extract.model import (
     SourceFile,
     TableCounts,
 )
-from ipaudit.extract.parse import EMPTY, parse, prepare
-from ipaudit.extract.reasons import EMPTY_ROW, SOURCE_ROW
-from ipaudit.extract.validate import PatientIds, patient_ids, validate_table
+from ipaudit.extract.parse import prepare
+from ipaudit.extract.validate import PatientIds, patient_ids
 
 #: Called before each table is read with (table, file label, tables done, tables in all).
 Progress = Callable[[str, str, int, int], None]
 
 
-def read_extract(path: Path, progress: Progress | None = None) -> Extract:
+def read_extract(path: Path, progress: Progress | None = None, *, batch_rows: int = BATCH_ROWS) -> Extract:
     """Read, parse and validate the extract at ``path`` (a directory or an .xlsx workbook).
 
     ``progress``, when given, is told which table is read next (the CLI draws a progress bar
@@ -52,23 +53,18 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
     for done, (table, where) in enumerate(layout.tables.items()):
         if progress is not None:
             progress(table, where.label, done, len(layout.tables))
-        with spooling():  # a transcoded copy of the file lives only until it is collected
+        with spooling():  # a transcoded copy of the file lives only until it is read
             raw = read_table_text(where, hashes)
-            prepared = collect_text(prepare(table, raw.plan, raw.headers, where.label), where)
-        text, structural = split_prepared(table, prepared, raw.faults)
-        del prepared  # let it go before validating (ten million rows cost gigabytes)
-        parsed, parse_faults = parse(table, text)
-        result = validate_table(table, text, parsed, parse_faults, patients)
+            batches = text_batches(prepare(table, raw.plan, raw.headers, where.label), where, batch_rows)
+            judged = judge_batches(table, batches, raw.faults)
         if table == "patients":
-            patients = patient_ids(text, result.accepted)
-        del text, parsed
+            seen = pl.concat([part.select("patient_id") for part in judged], how="vertical") if judged else None
+        result = finish_parts(table, judged, patients)
+        if table == "patients":
+            patients = patient_ids(seen if seen is not None else result.accepted, result.accepted)
         tables[table] = result.accepted
-        counts[table] = TableCounts(
-            result.counts.rows_read + structural.height,
-            result.counts.rows_accepted,
-            result.counts.rows_rejected + structural.height,
-        )
-        rejected.extend((result.rejected, structural))
+        counts[table] = result.counts
+        rejected.append(result.rejected)
         sources.append(raw.source)
     table_rank = pl.col("table").replace_strict({t: i for i, t in enumerate(ALL_TABLES)}, return_dtype=pl.Int32)
     return Extract(
@@ -78,29 +74,6 @@ def read_extract(path: Path, progress: Progress | None = None) -> Extract:
         rejected=pl.concat(rejected).sort(table_rank, pl.col("row")),
         sources=tuple(sources),
         ignored_files=layout.ignored,
-    )
-
-
-def split_prepared(
-    table: str, prepared: pl.DataFrame, faults: tuple[tuple[int, str], ...]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """A prepared table (with EMPTY) as (the rows with a value, the rows rejected before their
-    columns were read: ``faults`` of the file and the empty rows). Row-local, so the Spark
-    engine splits each batch with it."""
-    # Without empty rows the table is not copied (a copy of ten million rows costs gigabytes).
-    empty_rows = prepared.filter(pl.col(EMPTY)).get_column(SOURCE_ROW)
-    text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY) if empty_rows.len() else prepared.drop(EMPTY)
-    return text, structural_rejects(table, faults, empty_rows)
-
-
-def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_rows: pl.Series) -> pl.DataFrame:
-    """Rejected entries (REJECTED_SCHEMA) for records rejected before their columns were read:
-    malformed records and rows without any value. Their column is empty: the fault is the row's."""
-    rows = [number for number, _ in faults] + empty_rows.to_list()
-    reasons = [reason for _, reason in faults] + [EMPTY_ROW] * empty_rows.len()
-    return pl.DataFrame(
-        {"table": [table] * len(rows), "row": rows, "column": [""] * len(rows), "reason": reasons},
-        schema=REJECTED_SCHEMA,
     )
 
 

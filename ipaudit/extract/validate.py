@@ -11,6 +11,7 @@ The steps are separate pure functions so that another engine runs the same code:
 faults (``row_faults``) judge each row by itself and may run in batches; duplicates and
 orphans take per-row numbers (``first_rows``, ``patient_standing``) that need the whole
 table; ``merge_faults`` and ``accepted_rows`` turn faults into the outcome.
+``extract.judge`` puts them together for a table read in batches, on either engine.
 """
 
 from __future__ import annotations
@@ -198,30 +199,10 @@ def merge_faults(table: str, source_rows: pl.Series, faults: pl.DataFrame) -> tu
 
 def accepted_rows(table: str, parsed: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
     """The parsed rows not at the positions ``rejected``, with TABLE_SCHEMAS columns and dtypes."""
-    keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(rejected.implode())
-    accepted = parsed.filter(keep).rename({SOURCE_ROW: "source_row"})
+    accepted = parsed.rename({SOURCE_ROW: "source_row"})
+    if rejected.len():  # without a rejected row the columns are kept, not copied
+        accepted = accepted.filter(~pl.int_range(pl.len(), dtype=pl.Int64).is_in(rejected.implode()))
     return accepted.select(list(TABLE_SCHEMAS[table])).cast(pl.Schema(TABLE_SCHEMAS[table]))
-
-
-def validate_table(
-    table: str,
-    text: pl.DataFrame,
-    parsed: pl.DataFrame,
-    parse_faults: pl.DataFrame,
-    patients: PatientIds | None,
-) -> ValidatedTable:
-    """Accept or reject every row of a table; ``patients`` is None for patients itself."""
-    parts = [
-        row_faults(table, text, parsed, parse_faults),
-        duplicate_faults(table, first_rows(table, text)),
-        *([] if patients is None else [orphan_faults(table, patient_standing(text, patients))]),
-    ]
-    positions, rejected_rows = merge_faults(table, text.get_column(SOURCE_ROW), pl.concat(parts))
-    accepted = accepted_rows(table, parsed, positions)
-    if not accepted.get_column("source_row").is_sorted():
-        accepted = accepted.sort("source_row", maintain_order=True)
-    counts = TableCounts(text.height, accepted.height, rejected_rows.height)
-    return ValidatedTable(accepted, rejected_rows, counts)
 
 
 def patient_ids(text: pl.DataFrame, accepted: pl.DataFrame) -> PatientIds:

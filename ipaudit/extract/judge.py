@@ -1,0 +1,173 @@
+"""Validating a table in batches: each row judged by itself per batch, then the whole table.
+
+A table of ten million documents is never held as text: its rows are read in batches
+(``containers.text_batches``), and each batch is parsed and given its own faults
+(``judge_prepared``: unreadable cells, schema failures, structural faults, empty rows) in
+the ``FAULTS`` column beside its typed values. What needs the whole table — repeated ids
+and orphans — is computed over a slim frame of ids (``finish_parts``), and the merge turns
+every row's faults into one rejected-rows entry. The Spark engine judges its partitions with
+the same ``judge_prepared``, so both engines accept and reject alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from ipaudit.extract.columns import TABLE_COLUMNS
+from ipaudit.extract.model import REJECTED_SCHEMA, TABLE_SCHEMAS, TableCounts
+from ipaudit.extract.parse import EMPTY, parse
+from ipaudit.extract.reasons import EMPTY_ROW, FAULT_SCHEMA, IDX, SOURCE_ROW
+from ipaudit.extract.validate import (
+    PatientIds,
+    ValidatedTable,
+    accepted_rows,
+    duplicate_faults,
+    first_rows,
+    merge_faults,
+    orphan_faults,
+    patient_standing,
+    row_faults,
+)
+
+FAULTS = "__faults"
+"""Per row: the faults the row has on its own, a list of structs (order, column, reason)."""
+
+_FAULT_STRUCT = pl.Struct({"order": pl.Int32(), "column": pl.String(), "reason": pl.String()})
+
+
+def unique_columns(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` whose every repeat is rejected."""
+    return tuple(spec.name for spec in TABLE_COLUMNS[table] if spec.unique)
+
+
+def judged_schema(table: str) -> dict[str, pl.DataType]:
+    """Columns of a judged table: TABLE_SCHEMAS plus FAULTS."""
+    return {**TABLE_SCHEMAS[table], FAULTS: pl.List(_FAULT_STRUCT)}
+
+
+def judge_text(table: str, text: pl.DataFrame, *, duplicates: bool = False) -> pl.DataFrame:
+    """Parse prepared text and attach each row's own faults (``judged_schema`` columns); with
+    ``duplicates`` (a whole table in one frame) the duplicate faults too."""
+    parsed, parse_faults = parse(table, text)
+    faults = row_faults(table, text, parsed, parse_faults)
+    if duplicates:
+        faults = pl.concat([faults, duplicate_faults(table, first_rows(table, text))])
+    schema = judged_schema(table)
+    parsed = parsed.rename({SOURCE_ROW: "source_row"})
+    if faults.is_empty():  # the common batch: no join, no copy of the values
+        return parsed.with_columns(pl.lit(None, schema[FAULTS]).alias(FAULTS)).select(list(schema)).cast(
+            pl.Schema(schema)
+        )
+    per_row = faults.group_by(IDX, maintain_order=True).agg(
+        pl.struct(pl.col("order"), pl.col("column"), pl.col("reason")).alias(FAULTS)
+    )
+    rows = pl.int_range(parsed.height, dtype=pl.Int64, eager=True).alias(IDX)
+    listed = rows.to_frame().join(per_row, on=IDX, how="left", maintain_order="left").get_column(FAULTS)
+    return parsed.with_columns(listed).select(list(schema)).cast(pl.Schema(schema))
+
+
+def judge_prepared(
+    table: str, prepared: pl.DataFrame, faults: tuple[tuple[int, str], ...], *, duplicates: bool = False
+) -> pl.DataFrame:
+    """A prepared table (or batch) judged: its rows with a value by ``judge_text``, and the rows
+    rejected before their columns were read (``split_prepared``) as judged rows without
+    values whose one fault is their rejected-rows entry, so they are counted and listed alike."""
+    text, structural = split_prepared(table, prepared, faults)
+    judged = judge_text(table, text, duplicates=duplicates)
+    if structural.is_empty():
+        return judged
+    entry = pl.struct(pl.lit(-1, pl.Int32).alias("order"), pl.col("column"), pl.col("reason"))
+    rows = structural.select(pl.col("row").alias("source_row"), pl.concat_list(entry).alias(FAULTS))
+    return pl.concat([judged, rows], how="diagonal_relaxed").select(list(judged.schema)).cast(judged.schema)
+
+
+def split_prepared(
+    table: str, prepared: pl.DataFrame, faults: tuple[tuple[int, str], ...]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A prepared table (with EMPTY) as (the rows with a value, the rows rejected before their
+    columns were read: ``faults`` of the file and the empty rows). Row-local, so it splits
+    any batch."""
+    # Without empty rows the table is not copied (a copy of ten million rows costs gigabytes).
+    empty_rows = prepared.filter(pl.col(EMPTY)).get_column(SOURCE_ROW)
+    text = prepared.filter(~pl.col(EMPTY)).drop(EMPTY) if empty_rows.len() else prepared.drop(EMPTY)
+    return text, structural_rejects(table, faults, empty_rows)
+
+
+def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_rows: pl.Series) -> pl.DataFrame:
+    """Rejected entries (REJECTED_SCHEMA) for records rejected before their columns were read:
+    malformed records and rows without any value. Their column is empty: the fault is the row's."""
+    rows = [number for number, _ in faults] + empty_rows.to_list()
+    reasons = [reason for _, reason in faults] + [EMPTY_ROW] * empty_rows.len()
+    return pl.DataFrame(
+        {"table": [table] * len(rows), "row": rows, "column": [""] * len(rows), "reason": reasons},
+        schema=REJECTED_SCHEMA,
+    )
+
+
+def own_faults(frame: pl.DataFrame) -> pl.DataFrame:
+    """The FAULTS lists of a judged frame as a fault frame (IDX = position in ``frame``)."""
+    return (
+        frame.select(FAULTS)
+        .with_row_index(IDX)
+        .explode(FAULTS)
+        .filter(pl.col(FAULTS).is_not_null())
+        .unnest(FAULTS)
+        .select(pl.col(IDX).cast(pl.Int64), "order", "column", "reason")
+        .cast(pl.Schema(FAULT_SCHEMA))
+    )
+
+
+def finish_table(table: str, judged: pl.DataFrame, patients: PatientIds | None) -> ValidatedTable:
+    """A whole table judged with duplicates (``judge_text(..., duplicates=True)``) finished as
+    ``validate_table`` finishes it: orphans against ``patients``, the merge, the counts."""
+    parts = [own_faults(judged)]
+    if patients is not None:
+        parts.append(orphan_faults(table, patient_standing(judged, patients)))
+    positions, rejected = merge_faults(table, judged.get_column("source_row"), pl.concat(parts))
+    accepted = accepted_rows(table, judged.rename({"source_row": SOURCE_ROW}), positions).sort("source_row")
+    return ValidatedTable(accepted, rejected, TableCounts(judged.height, accepted.height, rejected.height))
+
+
+def finish_parts(table: str, parts: list[pl.DataFrame], patients: PatientIds | None) -> ValidatedTable:
+    """A table judged batch by batch (``judge_prepared`` without duplicates), finished: repeated
+    ids and orphans over the whole table, one rejected entry per faulty row, the accepted rows
+    in source order. ``parts`` is emptied as the accepted rows are taken out of it, so the
+    table is held about once, never twice."""
+    keys = list(dict.fromkeys([*unique_columns(table), "patient_id", "source_row", FAULTS]))
+    slim = pl.concat([part.select(keys) for part in parts]) if parts else pl.DataFrame(schema=judged_schema(table))
+    faults = [own_faults(slim), duplicate_faults(table, first_rows(table, slim.rename({"source_row": SOURCE_ROW})))]
+    if patients is not None:
+        faults.append(orphan_faults(table, patient_standing(slim, patients)))
+    positions, rejected = merge_faults(table, slim.get_column("source_row"), pl.concat(faults))
+    del slim
+    accepted: list[pl.DataFrame] = []
+    offset = 0
+    while parts:
+        part = parts.pop(0)
+        inside = positions.filter(positions.is_between(offset, offset + part.height - 1)) - offset
+        accepted.append(accepted_rows(table, part.rename({"source_row": SOURCE_ROW}), inside))
+        offset += part.height
+        del part
+    table_rows = pl.concat(accepted) if accepted else pl.DataFrame(schema=TABLE_SCHEMAS[table])
+    if not table_rows.get_column("source_row").is_sorted():
+        table_rows = table_rows.sort("source_row", maintain_order=True)
+    return ValidatedTable(table_rows, rejected, TableCounts(offset, table_rows.height, rejected.height))
+
+
+def judge_batches(
+    table: str, batches: Iterable[pl.DataFrame], faults: tuple[tuple[int, str], ...]
+) -> list[pl.DataFrame]:
+    """Every batch of a prepared table judged by itself; the file's structural ``faults`` go
+    with the first batch (or make one of their own when the file has no rows)."""
+    judged: list[pl.DataFrame] = []
+    for batch in batches:
+        judged.append(judge_prepared(table, batch, () if judged else faults))
+    if not judged and faults:
+        rows = structural_rejects(table, faults, pl.Series([], dtype=pl.Int64))
+        entry = pl.struct(pl.lit(-1, pl.Int32).alias("order"), pl.col("column"), pl.col("reason"))
+        lone = rows.select(pl.col("row").alias("source_row"), pl.concat_list(entry).alias(FAULTS))
+        schema = judged_schema(table)
+        judged.append(pl.concat([pl.DataFrame(schema=schema), lone], how="diagonal_relaxed").cast(pl.Schema(schema)))
+    return judged
