@@ -197,3 +197,27 @@ def test_a_wide_workbook_sheet_is_still_read(tmp_path: Path) -> None:
     directory = extract_dir(tmp_path, patients=None)
     extract_workbook(directory / "pasienter.xlsx", {"P": [["patient_id", *extras], ["0001", *extras]]})
     assert read_extract(directory).counts["patients"].rows_accepted == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "bare"),
+    [
+        (b"a;b\r\n1;2\r\n3;4\r\n", False),
+        (b"a;b\r\n1;2\r3;4\r\n", True),
+        (b"a;b\r\n1;2\r\n3;4\r", True),
+        (b"a;b\n1;2\n\r\n", False),
+        (b"a;b\r\r\n1;2\n", True),
+    ],
+)
+def test_a_crlf_split_between_two_chunks_of_the_byte_scan_is_no_bare_cr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, bare: bool
+) -> None:
+    # A bare CR sends the whole file down the exact record pass (ten times slower at 1 GB), so a
+    # CRLF that happens to straddle two chunks must not count as one, wherever the cut falls.
+    from ipaudit.extract import encoding
+
+    path = tmp_path / "pasienter.csv"
+    path.write_bytes(data)
+    for chunk in range(1, len(data) + 1):
+        monkeypatch.setattr(encoding, "_CHUNK", chunk)
+        assert encoding.scan_bytes(path).bare_cr is bare, (chunk, data)
