@@ -412,9 +412,11 @@ def test_trend_table_shows_dates_and_percentages(two_nights, history_path: Path)
 
 @pytest.mark.slow
 def test_trend_is_readable_at_thirty_runs(history_path: Path) -> None:
+    # Two audits, recorded as thirty nights (the trend is about the runs, not the audit).
+    nights = (_audit(NIGHT_2), _audit(NIGHT_1))
     with open_history(history_path) as history:
         for night in range(30):
-            history.record(_audit(NIGHT_1 if night % 2 else NIGHT_2, as_of=AS_OF + dt.timedelta(days=night)))
+            history.record(dataclasses.replace(nights[night % 2], as_of=AS_OF + dt.timedelta(days=night)))
         text = render_trend(history.trend(last=30))
         assert history.trend(profile="national", last=5).get_column("run_id").unique().sort().to_list() == [
             26,

@@ -44,7 +44,7 @@ def _prepared(extract: Path, table: str) -> tuple[pl.DataFrame, tuple[tuple[int,
     return collect_text(prepare(table, raw.plan, raw.headers, where.label), where), raw.faults
 
 
-@pytest.mark.parametrize("batch_rows", [7, 50])
+@pytest.mark.parametrize("batch_rows", [60, 250])
 def test_the_reader_in_batches_of_any_size_accepts_and_rejects_as_in_one_batch(extract: Path, batch_rows: int) -> None:
     whole = read_extract(extract, batch_rows=10**9)
     batched = read_extract(extract, batch_rows=batch_rows)
@@ -147,7 +147,7 @@ def test_the_one_machine_stage_reads_text_in_batches_of_any_size_alike(extract: 
     window = prepare_context(data, options).cohort.select("patient_id", "index_date", "window_start")
     patterns = options.profile.patterns
     documents, evidence = local_stage(data.tables["documents"], batch_rows=10**9)(window, AS_OF, patterns)
-    for rows in (13, 200):
+    for rows in (90, 400):
         batched = local_stage(data.tables["documents"], batch_rows=rows)(window, AS_OF, options.profile.patterns)
         assert_frame_equal(batched[0], documents)
         assert_frame_equal(batched[1], evidence)
