@@ -307,31 +307,36 @@ def _in_force(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext) -> pl.Data
 
 
 def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -> pl.DataFrame:
-    """One frame of every result with severity, index date and unit; sorted deterministically."""
-    order = {rule_id: i for i, rule_id in enumerate(profile.rules)}
-    severity = {
-        rule_id: profile.severities.get(rule_id, registry()[rule_id].meta.severity).value for rule_id in profile.rules
-    }
+    """One frame of every result with severity, index date and unit; in rule order, then by
+    patient (rows of one patient in the order the check gave them).
+
+    Each rule's frame is finished by itself and let go (``frames`` is emptied): at ten
+    million results one rule's copy is held at a time, not the whole table's two or three.
+    """
     if not frames:
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    results = pl.concat(frames, how="vertical")
-    frames.clear()  # the rule frames go as soon as they are one frame
-    patient_unit = _patient_units(ctx)
-    results = (
-        results.join(ctx.cohort.select("patient_id", "index_date"), on="patient_id", how="left")
-        .join(patient_unit, on="patient_id", how="left")
-        .with_columns(
-            pl.col("rule_id").replace_strict(severity, return_dtype=pl.String).alias("severity"),
-            pl.col("unit").fill_null(UNKNOWN_UNIT),
-            pl.col("rule_id").replace_strict(order, return_dtype=pl.Int32).alias("_order"),
-            pl.lit(None, dtype=pl.String).alias("original_status"),
-            pl.lit(None, dtype=pl.String).alias("waiver_reason"),
-            pl.lit(None, dtype=pl.String).alias("waiver_approved_by"),
-            pl.lit(None, dtype=pl.Date).alias("waiver_expires"),
+    # The cohort's patients and the others IP00 reports on, each once: index date and unit.
+    patients = _patient_units(ctx).join(ctx.cohort.select("patient_id", "index_date"), on="patient_id", how="left")
+    finished = []
+    while frames:
+        frame = frames.pop(0)
+        rule_id = frame.get_column("rule_id")[0] if frame.height else None
+        severity = profile.severities.get(rule_id, registry()[rule_id].meta.severity).value if rule_id else None
+        finished.append(
+            frame.join(patients, on="patient_id", how="left", maintain_order="left")
+            .with_columns(
+                pl.lit(severity, dtype=pl.String).alias("severity"),
+                pl.col("unit").fill_null(UNKNOWN_UNIT),
+                pl.lit(None, dtype=pl.String).alias("original_status"),
+                pl.lit(None, dtype=pl.String).alias("waiver_reason"),
+                pl.lit(None, dtype=pl.String).alias("waiver_approved_by"),
+                pl.lit(None, dtype=pl.Date).alias("waiver_expires"),
+            )
+            .sort("patient_id", maintain_order=True)
+            .select([pl.col(n).cast(t) for n, t in RESULT_SCHEMA.items()])
         )
-        .sort("_order", "patient_id")
-    )
-    return results.select([pl.col(n).cast(t) for n, t in RESULT_SCHEMA.items()])
+        del frame
+    return pl.concat(finished, how="vertical")
 
 
 def _patient_units(ctx: CheckContext) -> pl.DataFrame:
@@ -359,7 +364,9 @@ def _children_counts(results: pl.DataFrame, ctx: CheckContext) -> dict[tuple[str
         pl.lit(ctx.as_of),
     ).select("patient_id", "under_18")
     flags = pl.concat([in_cohort, outside], how="vertical")
-    children = results.join(flags, on="patient_id", how="inner").filter(pl.col("under_18").fill_null(False))
+    under_18 = flags.filter(pl.col("under_18").fill_null(False)).select("patient_id")
+    # Only the three columns counted take part (a join of every result's columns cost gigabytes).
+    children = results.select("rule_id", "status", "patient_id").join(under_18, on="patient_id", how="semi")
     return {(r, st): n for r, st, n in children.group_by("rule_id", "status").len().iter_rows()}
 
 

@@ -166,6 +166,7 @@ def run(request: RunRequest) -> Outcome:
             release = getattr(data.document_stage, "release", None)
             if release is not None:
                 release()
+        del data  # the tables (gigabytes at a health region's size) are not needed past the audit
         if workbook is not None:
             review_reader.check_identity(workbook, result, pseudonymized=request.key is not None)
         sample = _draw(result, request, workbook.identity.spec if workbook is not None else request.sample)
