@@ -2,11 +2,12 @@
 
 A table of ten million documents is never held as text: its rows are read in batches
 (``containers.text_batches``), and each batch is parsed and given its own faults
-(``judge_prepared``: unreadable cells, schema failures, structural faults, empty rows) in
-the ``FAULTS`` column beside its typed values. What needs the whole table — repeated ids
-and orphans — is computed over a slim frame of ids (``finish_parts``), and the merge turns
-every row's faults into one rejected-rows entry. The Spark engine judges its partitions with
-the same ``judge_prepared``, so both engines accept and reject alike.
+(unreadable cells, schema failures, structural faults, empty rows). What needs the whole
+table — repeated ids and orphans — is computed over a slim frame of ids, and the merge turns
+every row's faults into one rejected-rows entry: ``validate_batches`` on one machine. The
+Spark engine carries each row's own faults between its passes in the ``FAULTS`` column
+(``judge_prepared``, ``own_faults``, ``finish_table``); both call the same ``parse``,
+``row_faults``, duplicate and orphan reasons and merge, so they accept and reject alike.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import polars as pl
 from ipaudit.extract.columns import TABLE_COLUMNS
 from ipaudit.extract.model import REJECTED_SCHEMA, TABLE_SCHEMAS, TableCounts
 from ipaudit.extract.parse import EMPTY, parse
-from ipaudit.extract.reasons import EMPTY_ROW, FAULT_SCHEMA, IDX, SOURCE_ROW
+from ipaudit.extract.reasons import EMPTY_ROW, FAULT_SCHEMA, IDX, SOURCE_ROW, no_faults
 from ipaudit.extract.validate import (
     PatientIds,
     ValidatedTable,
@@ -130,44 +131,52 @@ def finish_table(table: str, judged: pl.DataFrame, patients: PatientIds | None) 
     return ValidatedTable(accepted, rejected, TableCounts(judged.height, accepted.height, rejected.height))
 
 
-def finish_parts(table: str, parts: list[pl.DataFrame], patients: PatientIds | None) -> ValidatedTable:
-    """A table judged batch by batch (``judge_prepared`` without duplicates), finished: repeated
-    ids and orphans over the whole table, one rejected entry per faulty row, the accepted rows
-    in source order. ``parts`` is emptied as the accepted rows are taken out of it, so the
-    table is held about once, never twice."""
-    keys = list(dict.fromkeys([*unique_columns(table), "patient_id", "source_row", FAULTS]))
-    slim = pl.concat([part.select(keys) for part in parts]) if parts else pl.DataFrame(schema=judged_schema(table))
-    faults = [own_faults(slim), duplicate_faults(table, first_rows(table, slim.rename({"source_row": SOURCE_ROW})))]
+def validate_batches(
+    table: str, batches: Iterable[pl.DataFrame], faults: tuple[tuple[int, str], ...], patients: PatientIds | None
+) -> tuple[ValidatedTable, pl.Series]:
+    """Validate a prepared table read in batches (one machine): each batch parsed and given
+    its own row faults, the file's structural ``faults`` and empty rows rejected as rows;
+    then repeated ids and orphans over a slim frame of the whole table's ids, one rejected
+    entry per faulty row, and the accepted rows taken out of each batch in turn (the table
+    is held about once, never twice). Also returns the patient id of every row read with a
+    value (``patient_ids`` needs those of rejected rows too)."""
+    parts: list[pl.DataFrame] = []
+    row_fault_frames = [no_faults()]
+    structural: list[pl.DataFrame] = []
+    offset = 0
+    for batch in batches:
+        text, rejects = split_prepared(table, batch, () if structural else faults)
+        structural.append(rejects)
+        parsed, parse_faults = parse(table, text)
+        found = row_faults(table, text, parsed, parse_faults)
+        if found.height:
+            row_fault_frames.append(found.with_columns(pl.col(IDX) + offset))
+        parts.append(parsed)
+        offset += parsed.height
+        del batch, text
+    if not structural:  # a file without rows: its structural faults alone
+        structural.append(structural_rejects(table, faults, pl.Series([], dtype=pl.Int64)))
+    keys = list(dict.fromkeys([*unique_columns(table), "patient_id", SOURCE_ROW]))
+    slim = pl.concat([part.select(keys) for part in parts]) if parts else pl.DataFrame(
+        schema={k: TABLE_SCHEMAS[table].get(k, pl.Int64()) for k in keys}
+    )
+    found_faults = [*row_fault_frames, duplicate_faults(table, first_rows(table, slim))]
     if patients is not None:
-        faults.append(orphan_faults(table, patient_standing(slim, patients)))
-    positions, rejected = merge_faults(table, slim.get_column("source_row"), pl.concat(faults))
+        found_faults.append(orphan_faults(table, patient_standing(slim, patients)))
+    positions, rejected = merge_faults(table, slim.get_column(SOURCE_ROW), pl.concat(found_faults))
+    seen = slim.get_column("patient_id")
     del slim
     accepted: list[pl.DataFrame] = []
-    offset = 0
+    start = 0
     while parts:
         part = parts.pop(0)
-        inside = positions.filter(positions.is_between(offset, offset + part.height - 1)) - offset
-        accepted.append(accepted_rows(table, part.rename({"source_row": SOURCE_ROW}), inside))
-        offset += part.height
+        inside = positions.filter(positions.is_between(start, start + part.height - 1)) - start
+        accepted.append(accepted_rows(table, part, inside))
+        start += part.height
         del part
-    table_rows = pl.concat(accepted) if accepted else pl.DataFrame(schema=TABLE_SCHEMAS[table])
-    if not table_rows.get_column("source_row").is_sorted():
-        table_rows = table_rows.sort("source_row", maintain_order=True)
-    return ValidatedTable(table_rows, rejected, TableCounts(offset, table_rows.height, rejected.height))
-
-
-def judge_batches(
-    table: str, batches: Iterable[pl.DataFrame], faults: tuple[tuple[int, str], ...]
-) -> list[pl.DataFrame]:
-    """Every batch of a prepared table judged by itself; the file's structural ``faults`` go
-    with the first batch (or make one of their own when the file has no rows)."""
-    judged: list[pl.DataFrame] = []
-    for batch in batches:
-        judged.append(judge_prepared(table, batch, () if judged else faults))
-    if not judged and faults:
-        rows = structural_rejects(table, faults, pl.Series([], dtype=pl.Int64))
-        entry = pl.struct(pl.lit(-1, pl.Int32).alias("order"), pl.col("column"), pl.col("reason"))
-        lone = rows.select(pl.col("row").alias("source_row"), pl.concat_list(entry).alias(FAULTS))
-        schema = judged_schema(table)
-        judged.append(pl.concat([pl.DataFrame(schema=schema), lone], how="diagonal_relaxed").cast(pl.Schema(schema)))
-    return judged
+    rows = pl.concat(accepted) if accepted else pl.DataFrame(schema=TABLE_SCHEMAS[table])
+    if not rows.get_column("source_row").is_sorted():
+        rows = rows.sort("source_row", maintain_order=True)
+    rejected = pl.concat([rejected, *structural])
+    read = offset + sum(frame.height for frame in structural)
+    return ValidatedTable(rows, rejected, TableCounts(read, rows.height, rejected.height)), seen

@@ -19,7 +19,7 @@ from ipaudit.errors import InputError
 from ipaudit.extract.aliases import table_file_names, table_for_name
 from ipaudit.extract.containers import BATCH_ROWS, FORMATS, Layout, locate_tables, read_table_text, text_batches
 from ipaudit.extract.csvio import spooling
-from ipaudit.extract.judge import finish_parts, judge_batches
+from ipaudit.extract.judge import validate_batches
 from ipaudit.extract.model import (
     ALL_TABLES,
     REJECTED_SCHEMA,
@@ -56,12 +56,9 @@ def read_extract(path: Path, progress: Progress | None = None, *, batch_rows: in
         with spooling():  # a transcoded copy of the file lives only until it is read
             raw = read_table_text(where, hashes)
             batches = text_batches(prepare(table, raw.plan, raw.headers, where.label), where, batch_rows)
-            judged = judge_batches(table, batches, raw.faults)
+            result, seen = validate_batches(table, batches, raw.faults, patients)
         if table == "patients":
-            seen = pl.concat([part.select("patient_id") for part in judged], how="vertical") if judged else None
-        result = finish_parts(table, judged, patients)
-        if table == "patients":
-            patients = patient_ids(seen if seen is not None else result.accepted, result.accepted)
+            patients = patient_ids(seen.to_frame(), result.accepted)
         tables[table] = result.accepted
         counts[table] = result.counts
         rejected.append(result.rejected)
