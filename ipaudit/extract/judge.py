@@ -122,7 +122,7 @@ def own_faults(frame: pl.DataFrame) -> pl.DataFrame:
 
 def finish_table(table: str, judged: pl.DataFrame, patients: PatientIds | None) -> ValidatedTable:
     """A whole table judged with duplicates (``judge_text(..., duplicates=True)``) finished as
-    ``validate_table`` finishes it: orphans against ``patients``, the merge, the counts."""
+    ``validate_batches`` finishes a table: orphans against ``patients``, the merge, the counts."""
     parts = [own_faults(judged)]
     if patients is not None:
         parts.append(orphan_faults(table, patient_standing(judged, patients)))
