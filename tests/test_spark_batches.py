@@ -16,7 +16,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from ipaudit.documents import finish_documents, finish_evidence, local_stage
-from ipaudit.extract import judge, read_extract
+from ipaudit.extract import read_extract
 from ipaudit.extract.containers import collect_text, locate_tables, read_table_text
 from ipaudit.extract.parse import prepare
 from ipaudit.extract.validate import patient_ids, patient_standing
@@ -105,7 +105,7 @@ def test_small_tables_finished_on_the_driver_match_the_reader(extract: Path) -> 
     for table in ("patients", "episodes", "assessments", "coordinators"):
         prepared, faults = _prepared(extract, table)
         judged = batches.judge_prepared(table, prepared, faults, duplicates=True)
-        validated = judge.finish_table(table, judged, patients)
+        validated = batches.finish_table(table, judged, patients)
         if table == "patients":
             patients = patient_ids(judged, validated.accepted)
         assert validated.counts == one_machine.counts[table]

@@ -5,9 +5,9 @@ A table of ten million documents is never held as text: its rows are read in bat
 (unreadable cells, schema failures, structural faults, empty rows). What needs the whole
 table — repeated ids and orphans — is computed over a slim frame of ids, and the merge turns
 every row's faults into one rejected-rows entry: ``validate_batches`` on one machine. The
-Spark engine carries each row's own faults between its passes in the ``FAULTS`` column
-(``judge_prepared``, ``own_faults``, ``finish_table``); both call the same ``parse``,
-``row_faults``, duplicate and orphan reasons and merge, so they accept and reject alike.
+Spark engine (``spark.batches``) splits its batches with the same ``split_prepared`` and
+calls the same ``parse``, ``row_faults``, duplicate and orphan reasons and merge, so both
+accept and reject alike.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import polars as pl
 from ipaudit.extract.columns import TABLE_COLUMNS
 from ipaudit.extract.model import REJECTED_SCHEMA, TABLE_SCHEMAS, TableCounts
 from ipaudit.extract.parse import EMPTY, parse
-from ipaudit.extract.reasons import EMPTY_ROW, FAULT_SCHEMA, IDX, SOURCE_ROW, no_faults
+from ipaudit.extract.reasons import EMPTY_ROW, IDX, SOURCE_ROW, no_faults
 from ipaudit.extract.validate import (
     PatientIds,
     ValidatedTable,
@@ -32,56 +32,10 @@ from ipaudit.extract.validate import (
     row_faults,
 )
 
-FAULTS = "__faults"
-"""Per row: the faults the row has on its own, a list of structs (order, column, reason)."""
-
-_FAULT_STRUCT = pl.Struct({"order": pl.Int32(), "column": pl.String(), "reason": pl.String()})
-
 
 def unique_columns(table: str) -> tuple[str, ...]:
     """The columns of ``table`` whose every repeat is rejected."""
     return tuple(spec.name for spec in TABLE_COLUMNS[table] if spec.unique)
-
-
-def judged_schema(table: str) -> dict[str, pl.DataType]:
-    """Columns of a judged table: TABLE_SCHEMAS plus FAULTS."""
-    return {**TABLE_SCHEMAS[table], FAULTS: pl.List(_FAULT_STRUCT)}
-
-
-def judge_text(table: str, text: pl.DataFrame, *, duplicates: bool = False) -> pl.DataFrame:
-    """Parse prepared text and attach each row's own faults (``judged_schema`` columns); with
-    ``duplicates`` (a whole table in one frame) the duplicate faults too."""
-    parsed, parse_faults = parse(table, text)
-    faults = row_faults(table, text, parsed, parse_faults)
-    if duplicates:
-        faults = pl.concat([faults, duplicate_faults(table, first_rows(table, text))])
-    schema = judged_schema(table)
-    parsed = parsed.rename({SOURCE_ROW: "source_row"})
-    if faults.is_empty():  # the common batch: no join, no copy of the values
-        return parsed.with_columns(pl.lit(None, schema[FAULTS]).alias(FAULTS)).select(list(schema)).cast(
-            pl.Schema(schema)
-        )
-    per_row = faults.group_by(IDX, maintain_order=True).agg(
-        pl.struct(pl.col("order"), pl.col("column"), pl.col("reason")).alias(FAULTS)
-    )
-    rows = pl.int_range(parsed.height, dtype=pl.Int64, eager=True).alias(IDX)
-    listed = rows.to_frame().join(per_row, on=IDX, how="left", maintain_order="left").get_column(FAULTS)
-    return parsed.with_columns(listed).select(list(schema)).cast(pl.Schema(schema))
-
-
-def judge_prepared(
-    table: str, prepared: pl.DataFrame, faults: tuple[tuple[int, str], ...], *, duplicates: bool = False
-) -> pl.DataFrame:
-    """A prepared table (or batch) judged: its rows with a value by ``judge_text``, and the rows
-    rejected before their columns were read (``split_prepared``) as judged rows without
-    values whose one fault is their rejected-rows entry, so they are counted and listed alike."""
-    text, structural = split_prepared(table, prepared, faults)
-    judged = judge_text(table, text, duplicates=duplicates)
-    if structural.is_empty():
-        return judged
-    entry = pl.struct(pl.lit(-1, pl.Int32).alias("order"), pl.col("column"), pl.col("reason"))
-    rows = structural.select(pl.col("row").alias("source_row"), pl.concat_list(entry).alias(FAULTS))
-    return pl.concat([judged, rows], how="diagonal_relaxed").select(list(judged.schema)).cast(judged.schema)
 
 
 def split_prepared(
@@ -105,30 +59,6 @@ def structural_rejects(table: str, faults: tuple[tuple[int, str], ...], empty_ro
         {"table": [table] * len(rows), "row": rows, "column": [""] * len(rows), "reason": reasons},
         schema=REJECTED_SCHEMA,
     )
-
-
-def own_faults(frame: pl.DataFrame) -> pl.DataFrame:
-    """The FAULTS lists of a judged frame as a fault frame (IDX = position in ``frame``)."""
-    return (
-        frame.select(FAULTS)
-        .with_row_index(IDX)
-        .explode(FAULTS)
-        .filter(pl.col(FAULTS).is_not_null())
-        .unnest(FAULTS)
-        .select(pl.col(IDX).cast(pl.Int64), "order", "column", "reason")
-        .cast(pl.Schema(FAULT_SCHEMA))
-    )
-
-
-def finish_table(table: str, judged: pl.DataFrame, patients: PatientIds | None) -> ValidatedTable:
-    """A whole table judged with duplicates (``judge_text(..., duplicates=True)``) finished as
-    ``validate_batches`` finishes a table: orphans against ``patients``, the merge, the counts."""
-    parts = [own_faults(judged)]
-    if patients is not None:
-        parts.append(orphan_faults(table, patient_standing(judged, patients)))
-    positions, rejected = merge_faults(table, judged.get_column("source_row"), pl.concat(parts))
-    accepted = accepted_rows(table, judged.rename({"source_row": SOURCE_ROW}), positions).sort("source_row")
-    return ValidatedTable(accepted, rejected, TableCounts(judged.height, accepted.height, rejected.height))
 
 
 def validate_batches(

@@ -11,7 +11,8 @@ The steps are separate pure functions so that another engine runs the same code:
 faults (``row_faults``) judge each row by itself and may run in batches; duplicates and
 orphans take per-row numbers (``first_rows``, ``patient_standing``) that need the whole
 table; ``merge_faults`` and ``accepted_rows`` turn faults into the outcome.
-``extract.judge`` puts them together for a table read in batches, on either engine.
+``extract.judge.validate_batches`` puts them together for a table read in batches on one
+machine, ``spark.batches`` in Spark.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import pandera.errors
 import polars as pl
 
-from ipaudit.extract.columns import TABLE_COLUMNS, Kind, column_spec
+from ipaudit.extract.columns import TABLE_COLUMNS, column_spec
 from ipaudit.extract.model import REJECTED_SCHEMA, TABLE_SCHEMAS, TableCounts
 from ipaudit.extract.reasons import (
     END_BEFORE_START,
@@ -43,6 +44,7 @@ from ipaudit.extract.schemas import (
     END_NOT_BEFORE_START_CHECK,
     NOT_NULL_CHECK,
     SCHEMAS,
+    schema_holds,
 )
 
 
@@ -97,34 +99,14 @@ def pandera_faults(table: str, failure_cases: pl.DataFrame, text: pl.DataFrame) 
     return pl.concat(faults)
 
 
-def _schema_holds(table: str, frame: pl.DataFrame) -> bool:
-    """Whether ``frame`` meets ``SCHEMAS[table]``, in one polars query: the same columns and
-    dtypes, required values present, enumeration values in their set (nulls pass, as in
-    pandera), episodes not ending before they start. pandera then runs only on a batch that
-    breaks something, to say what; on clean batches it was a third of the reading."""
-    expected = {name: dtype for name, dtype in TABLE_SCHEMAS[table].items() if name != "source_row"}
-    if frame.schema != pl.Schema(expected):
-        return False
-    facts = [pl.lit(True)]
-    for spec in TABLE_COLUMNS[table]:
-        value = pl.col(spec.name)
-        if spec.required:
-            facts.append(value.null_count() == 0)
-        if spec.kind is Kind.ENUM:
-            facts.append((value.is_in(list(spec.allowed)) | value.is_null()).all())
-    if table == "episodes":
-        end, start = pl.col("end_date"), pl.col("start_date")
-        facts.append((end.is_null() | start.is_null() | (end >= start)).all())
-    return all(value is True for value in frame.select(f.alias(f"_{i}") for i, f in enumerate(facts)).row(0))
-
-
 def _schema_faults(table: str, parsed: pl.DataFrame, text: pl.DataFrame) -> pl.DataFrame:
     columns = list(TABLE_SCHEMAS[table])
     columns.remove("source_row")
-    if _schema_holds(table, parsed.select(columns)):
+    frame = parsed.select(columns)
+    if schema_holds(table, frame):
         return no_faults()
     try:
-        SCHEMAS[table].validate(parsed.select(columns), lazy=True)
+        SCHEMAS[table].validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         return pandera_faults(table, exc.failure_cases, text)
     return no_faults()

@@ -5,7 +5,7 @@ does nothing but call the polars code the one-machine path calls: the CSV reader
 column preparation and parsing, the row faults, the duplicate and orphan reasons, the
 fault merge, the window filter and the evidence reader. Nothing here imports pyspark, so
 it is tested without a JVM. A table's rows travel between the two passes as TABLE_SCHEMAS
-columns plus the row faults in ``judge.FAULTS`` (a list of (order, column, reason)).
+columns plus the row faults in ``FAULTS`` (a list of (order, column, reason)).
 """
 
 from __future__ import annotations
@@ -23,15 +23,26 @@ import pyarrow as pa
 
 from ipaudit.documents import Patterns, evidence_rows, signed_in_window
 from ipaudit.errors import InputError
-from ipaudit.extract import judge
 from ipaudit.extract.containers import TableLocation, as_text, collect_text, read_table_text
 from ipaudit.extract.csvio import spooling
-from ipaudit.extract.judge import own_faults, unique_columns
-from ipaudit.extract.model import TABLE_SCHEMAS
-from ipaudit.extract.parse import prepare
-from ipaudit.extract.reasons import SOURCE_ROW
-from ipaudit.extract.validate import duplicate_faults, merge_faults, orphan_faults
+from ipaudit.extract.judge import split_prepared, unique_columns
+from ipaudit.extract.model import TABLE_SCHEMAS, TableCounts
+from ipaudit.extract.parse import parse, prepare
+from ipaudit.extract.reasons import FAULT_SCHEMA, IDX, SOURCE_ROW
+from ipaudit.extract.validate import (
+    PatientIds,
+    ValidatedTable,
+    accepted_rows,
+    duplicate_faults,
+    first_rows,
+    merge_faults,
+    orphan_faults,
+    patient_standing,
+    row_faults,
+)
 
+FAULTS = "__faults"
+"""Per row: the faults the row has on its own, a list of structs (order, column, reason)."""
 FIRST = "__first_"
 """Prefix of the column holding, per unique column, the source row of the id's first row."""
 STANDING = "__standing"
@@ -53,10 +64,12 @@ INPUT_ERROR = "IPAUDIT-INPUT-ERROR"
 CHUNK_ROWS = 200_000
 """Rows judged at once: pandera's fixed cost per call is paid per chunk, not per Arrow batch."""
 
+_FAULT_STRUCT = pl.Struct({"order": pl.Int32(), "column": pl.String(), "reason": pl.String()})
+
 
 def judged_schema(table: str) -> dict[str, pl.DataType]:
     """Columns of a table's rows after the first pass (before duplicates and orphans)."""
-    return {**judge.judged_schema(table), SOURCE: pl.String()}
+    return {**TABLE_SCHEMAS[table], FAULTS: pl.List(_FAULT_STRUCT), SOURCE: pl.String()}
 
 
 def merged_schema(table: str) -> dict[str, pl.DataType]:
@@ -122,12 +135,64 @@ def input_error(message: str) -> RuntimeError:
 # --- pass 1: read and judge each row by itself -------------------------------------------
 
 
+def judge_text(table: str, text: pl.DataFrame, *, duplicates: bool = False) -> pl.DataFrame:
+    """Parse prepared text and attach each row's own faults (``judged_schema`` columns); with
+    ``duplicates`` (a whole table in one frame) the duplicate faults too."""
+    parsed, parse_faults = parse(table, text)
+    faults = row_faults(table, text, parsed, parse_faults)
+    if duplicates:
+        faults = pl.concat([faults, duplicate_faults(table, first_rows(table, text))])
+    per_row = faults.group_by(IDX, maintain_order=True).agg(
+        pl.struct(pl.col("order"), pl.col("column"), pl.col("reason")).alias(FAULTS)
+    )
+    judged = (
+        parsed.with_row_index(IDX)
+        .with_columns(pl.col(IDX).cast(pl.Int64))
+        .join(per_row, on=IDX, how="left", maintain_order="left")
+        .rename({SOURCE_ROW: "source_row"})
+    )
+    judged = judged.with_columns(pl.lit(None, pl.String).alias(SOURCE))
+    return judged.select(list(judged_schema(table))).cast(pl.Schema(judged_schema(table)))
+
+
 def judge_prepared(
     table: str, prepared: pl.DataFrame, faults: tuple[tuple[int, str], ...], *, duplicates: bool = False
 ) -> pl.DataFrame:
-    """``judge.judge_prepared`` with SOURCE (``judged_schema`` columns)."""
-    judged = judge.judge_prepared(table, prepared, faults, duplicates=duplicates)
-    return judged.with_columns(pl.lit(None, pl.String).alias(SOURCE))
+    """A prepared table (or batch) judged: its rows with a value by ``judge_text``, and the rows
+    rejected before their columns were read (``judge.split_prepared``) as judged rows without
+    values whose one fault is their rejected-rows entry, so they are counted and listed alike."""
+    text, structural = split_prepared(table, prepared, faults)
+    judged = judge_text(table, text, duplicates=duplicates)
+    if structural.is_empty():
+        return judged
+    entry = pl.struct(pl.lit(-1, pl.Int32).alias("order"), pl.col("column"), pl.col("reason"))
+    rows = structural.select(pl.col("row").alias("source_row"), pl.concat_list(entry).alias(FAULTS))
+    return pl.concat([judged, rows], how="diagonal_relaxed").select(list(judged.schema)).cast(judged.schema)
+
+
+def _own_faults(frame: pl.DataFrame) -> pl.DataFrame:
+    """The FAULTS lists of a judged frame as a fault frame (IDX = position in ``frame``)."""
+    return (
+        frame.select(FAULTS)
+        .with_row_index(IDX)
+        .explode(FAULTS)
+        .filter(pl.col(FAULTS).is_not_null())
+        .unnest(FAULTS)
+        .select(pl.col(IDX).cast(pl.Int64), "order", "column", "reason")
+        .cast(pl.Schema(FAULT_SCHEMA))
+    )
+
+
+def finish_table(table: str, judged: pl.DataFrame, patients: PatientIds | None) -> ValidatedTable:
+    """A whole table judged with duplicates (``judge_text(..., duplicates=True)``) finished as
+    one machine finishes it (``judge.validate_batches``): orphans against ``patients``, the
+    merge, the counts."""
+    parts = [_own_faults(judged)]
+    if patients is not None:
+        parts.append(orphan_faults(table, patient_standing(judged, patients)))
+    positions, rejected = merge_faults(table, judged.get_column("source_row"), pl.concat(parts))
+    accepted = accepted_rows(table, judged.rename({"source_row": SOURCE_ROW}), positions).sort("source_row")
+    return ValidatedTable(accepted, rejected, TableCounts(judged.height, accepted.height, rejected.height))
 
 
 SMALL_SCHEMA: dict[str, pl.DataType] = {
@@ -243,7 +308,7 @@ def merge_judged(table: str) -> object:
 def merge_frame(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     """One chunk of pass 2 (see ``merge_judged``)."""
     first = {column: frame.get_column(FIRST + column) for column in unique_columns(table)}
-    parts = [own_faults(frame), duplicate_faults(table, first)]
+    parts = [_own_faults(frame), duplicate_faults(table, first)]
     if STANDING in frame.columns:
         parts.append(orphan_faults(table, frame.get_column(STANDING)))
     positions, rejected = merge_faults(table, frame.get_column("source_row"), pl.concat(parts))

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ipaudit.errors import InputError
-from ipaudit.extract import judge
 from ipaudit.extract.aliases import is_national_id, resolve_columns, table_file_names
 from ipaudit.extract.containers import Layout, TableLocation, locate_tables, tables_in_listing
 from ipaudit.extract.model import (
@@ -86,7 +85,7 @@ def read_extract_spark(
     validated: dict[str, ValidatedTable] = {}
     patients: PatientIds | None = None
     for table in small:
-        validated[table] = judge.finish_table(table, judged[table], patients)
+        validated[table] = batches.finish_table(table, judged[table], patients)
         if table == "patients":
             patients = patient_ids(judged[table], validated[table].accepted)
     assert patients is not None  # patients is a required table
@@ -228,7 +227,7 @@ def _merge(spark: SparkSession, judged: DataFrame, patients: PatientIds) -> Data
 
     table = "documents"
     frame = judged
-    for column in judge.unique_columns(table):
+    for column in batches.unique_columns(table):
         first = F.min("source_row").over(Window.partitionBy(column))
         repeat = F.col(column).isNotNull() & (first != F.col("source_row"))
         frame = frame.withColumn(batches.FIRST + column, F.when(repeat, first))
