@@ -7,7 +7,7 @@ an ``AuditResult`` that every view renders as it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -15,7 +15,7 @@ import polars as pl
 from ipaudit import __version__
 from ipaudit.checks import PARAMETERS, contract, registry
 from ipaudit.checks.base import CheckContext
-from ipaudit.documents import WINDOW_COLUMNS, local_stage
+from ipaudit.documents import WINDOW_COLUMNS, SpooledStage, local_stage
 from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
 from ipaudit.model import (
     CHECK_RESULT_SCHEMA,
@@ -60,30 +60,42 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
 
     ``generated_at`` is the time the reports say they were made (default: now, to the second);
     tests pass a fixed one so that reports compare byte for byte.
-    """
-    ctx = prepare(extract, options)
-    profile = options.profile
-    frames: list[pl.DataFrame] = []
-    notes: dict[str, str | None] = {}
-    for rule_id in profile.rules:
-        rule = registry()[rule_id]
-        frame, notes[rule_id] = _run_rule(rule.meta, rule.check, ctx, profile)
-        frames.append(frame.with_columns(pl.lit(rule_id).alias("rule_id")))
 
-    results = _assemble(frames, ctx, profile)
+    An extract whose documents are spooled in patient partitions (``extract.spool``) is
+    audited one partition at a time: every rule judges a patient by that patient's rows
+    alone, the partitions are ranges of patient ids in order, so the results, put together
+    rule by rule, are those of the whole extract at once.
+    """
+    profile = options.profile
+    pieces: list[_Piece] = []
+    for part in partitions(extract):
+        pieces.append(_audit_part(part, options))
+        del part
+    notes = pieces[0].notes
+    by_rule = [piece.results for piece in pieces]
+    empty = [pl.DataFrame(schema=RESULT_SCHEMA)]
+    results = pl.concat([frames[i] for i in range(len(profile.rules)) for frames in by_rule] or empty, how="vertical")
+    text_found = pl.concat([piece.text_found for piece in pieces], how="vertical")
+    minors = pl.concat([piece.minors for piece in pieces], how="vertical")
+    cohort_size = sum(piece.cohort_size for piece in pieces)
+    period_to = pieces[0].period_to
+    del pieces, by_rule
     with_patients = options.waivers and extract.has("patients")
     known_patients = extract.tables["patients"].get_column("patient_id").to_list() if with_patients else []
     results, waiver_outcomes = apply_waivers(
         results, options.waivers, options.as_of, known_patients=known_patients, rules_run=profile.rules
     )
-    counts = {(rule_id, status): n for rule_id, status, n in results.group_by("rule_id", "status").len().iter_rows()}
+    # Each count reads only the columns it counts (a group_by of the whole frame copies gigabytes).
+    statuses = results.select("rule_id", "status", "original_status")
+    counts = {(rule_id, status): n for rule_id, status, n in statuses.group_by("rule_id", "status").len().iter_rows()}
     waived_fail = dict(
-        results.filter((pl.col("status") == Status.WAIVED.value) & (pl.col("original_status") == Status.FAIL.value))
+        statuses.filter((pl.col("status") == Status.WAIVED.value) & (pl.col("original_status") == Status.FAIL.value))
         .group_by("rule_id")
         .len()
         .iter_rows()
     )
-    children = _children_counts(results, ctx)
+    del statuses
+    children = _children_counts(results, minors)
     rules = tuple(
         _summary(rule_id, counts, children, profile, notes[rule_id], waived_fail.get(rule_id, 0))
         for rule_id in profile.rules
@@ -93,7 +105,7 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
         generated_at=generated_at or dt.datetime.now().replace(microsecond=0),
         as_of=options.as_of,
         period_from=options.period_from,
-        period_to=ctx.period_to,
+        period_to=period_to,
         profile=ProfileInfo(
             name=profile.name,
             source=profile.source,
@@ -108,14 +120,63 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
             ignored_files=extract.ignored_files,
             missing_optional=tuple(t for t in OPTIONAL_TABLES if not extract.has(t)),
         ),
-        cohort_size=ctx.cohort.height,
+        cohort_size=cohort_size,
         rules=rules,
         results=results,
         rejected=extract.rejected,
         units=_units(results, profile),
         waivers=waiver_outcomes,
         warnings=profile.warnings,
-        text_evidence=text_evidence(results, ctx.evidence, {r: registry()[r].meta for r in profile.rules}),
+        text_evidence=text_evidence(results, text_found, {r: registry()[r].meta for r in profile.rules}),
+    )
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """What auditing one partition of patients gives (``_audit_part``)."""
+
+    results: list[pl.DataFrame]
+    """Per rule of the profile, in its order: RESULT_SCHEMA rows sorted by patient."""
+    notes: dict[str, str | None]
+    """Per rule: its note (the same for every partition: it depends on the tables present)."""
+    cohort_size: int
+    text_found: pl.DataFrame
+    """The evidence rows found by free text (``text_evidence`` reads their clauses)."""
+    minors: pl.DataFrame
+    """patient_id of each patient counted as a child (``_minors``)."""
+    period_to: dt.date
+
+
+def partitions(extract: Extract) -> Iterator[Extract]:
+    """The extract as the engine audits it: whole, or, when its documents are spooled in
+    patient partitions (``Extract.spool``), one partition at a time, every table cut to the
+    partition's patients and the documents read from the spool."""
+    spool = extract.spool
+    if spool is None or extract.document_stage is not None:
+        yield extract
+        return
+    for k in range(spool.ranges.count):
+        tables = {name: spool.ranges.cut(frame, k) for name, frame in extract.tables.items()}
+        yield replace(extract, tables=tables, spool=None, document_stage=local_stage(spool.documents(k)))
+
+
+def _audit_part(extract: Extract, options: AuditOptions) -> _Piece:
+    """Every rule of the profile over one partition of patients (or the whole extract)."""
+    ctx = prepare(extract, options)
+    profile = options.profile
+    frames: list[pl.DataFrame] = []
+    notes: dict[str, str | None] = {}
+    for rule_id in profile.rules:
+        rule = registry()[rule_id]
+        frame, notes[rule_id] = _run_rule(rule.meta, rule.check, ctx, profile)
+        frames.append(frame.with_columns(pl.lit(rule_id).alias("rule_id")))
+    return _Piece(
+        results=_assemble(frames, ctx, profile),
+        notes=notes,
+        cohort_size=ctx.cohort.height,
+        text_found=ctx.evidence.filter(pl.col("by") == "text"),
+        minors=_minors(ctx),
+        period_to=ctx.period_to,
     )
 
 
@@ -136,7 +197,9 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
     window = cohort.select(WINDOW_COLUMNS)
     # The stage keeps only documents dated up to as_of in their window, so it reads the table as
     # accepted: a copy without the later ones would cost gigabytes at ten million documents.
-    stage = extract.document_stage or local_stage(extract.tables["documents"])
+    stage = extract.document_stage
+    if stage is None:
+        stage = SpooledStage(extract.spool) if extract.spool else local_stage(extract.tables["documents"])
     documents, evidence = stage(window, as_of, options.profile.patterns)
     coordinators = (
         tables["coordinators"]
@@ -306,15 +369,13 @@ def _in_force(meta: RuleMeta, frame: pl.DataFrame, ctx: CheckContext) -> pl.Data
     )
 
 
-def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -> pl.DataFrame:
-    """One frame of every result with severity, index date and unit; in rule order, then by
+def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -> list[pl.DataFrame]:
+    """Per rule, its results with severity, index date and unit (RESULT_SCHEMA), sorted by
     patient (rows of one patient in the order the check gave them).
 
     Each rule's frame is finished by itself and let go (``frames`` is emptied): at ten
     million results one rule's copy is held at a time, not the whole table's two or three.
     """
-    if not frames:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
     # The cohort's patients and the others IP00 reports on, each once: index date and unit.
     patients = _patient_units(ctx).join(ctx.cohort.select("patient_id", "index_date"), on="patient_id", how="left")
     finished = []
@@ -336,7 +397,7 @@ def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -
             .select([pl.col(n).cast(t) for n, t in RESULT_SCHEMA.items()])
         )
         del frame
-    return pl.concat(finished, how="vertical")
+    return finished
 
 
 def _patient_units(ctx: CheckContext) -> pl.DataFrame:
@@ -354,9 +415,9 @@ def _patient_units(ctx: CheckContext) -> pl.DataFrame:
     return pl.concat([from_cohort, latest_episode], how="vertical")
 
 
-def _children_counts(results: pl.DataFrame, ctx: CheckContext) -> dict[tuple[str, str], int]:
-    """(rule, status) → results of patients under 18 on their index date; for a patient outside
-    the cohort (IP00), which has no index date, under 18 on the audit date."""
+def _minors(ctx: CheckContext) -> pl.DataFrame:
+    """patient_id of the patients counted as children: under 18 on their index date; for a
+    patient outside the cohort (IP00), which has no index date, under 18 on the audit date."""
     in_cohort = ctx.cohort.select("patient_id", "under_18")
     outside = _with_age(
         ctx.tables["patients"].select("patient_id").unique().join(in_cohort, on="patient_id", how="anti"),
@@ -364,9 +425,13 @@ def _children_counts(results: pl.DataFrame, ctx: CheckContext) -> dict[tuple[str
         pl.lit(ctx.as_of),
     ).select("patient_id", "under_18")
     flags = pl.concat([in_cohort, outside], how="vertical")
-    under_18 = flags.filter(pl.col("under_18").fill_null(False)).select("patient_id")
+    return flags.filter(pl.col("under_18").fill_null(False)).select("patient_id")
+
+
+def _children_counts(results: pl.DataFrame, minors: pl.DataFrame) -> dict[tuple[str, str], int]:
+    """(rule, status) → results of the patients counted as children (``_minors``)."""
     # Only the three columns counted take part (a join of every result's columns cost gigabytes).
-    children = results.select("rule_id", "status", "patient_id").join(under_18, on="patient_id", how="semi")
+    children = results.select("rule_id", "status", "patient_id").join(minors, on="patient_id", how="semi")
     return {(r, st): n for r, st, n in children.group_by("rule_id", "status").len().iter_rows()}
 
 
@@ -409,7 +474,8 @@ def _units(results: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     cohort_rules = [r for r in profile.rules if registry()[r].meta.population == Population.COHORT]
     statuses = [s.value for s in Status]
     frame = (
-        results.group_by("unit", "rule_id")
+        results.select("unit", "rule_id", "status")
+        .group_by("unit", "rule_id")
         .agg(*(pl.col("status").eq(s).sum().cast(pl.Int64).alias(s) for s in statuses))
         .with_columns(
             pl.when((pl.col("pass") + pl.col("fail") > 0) & pl.col("rule_id").is_in(cohort_rules))

@@ -149,6 +149,7 @@ def run(request: RunRequest) -> Outcome:
     """
     from ipaudit.engine import audit
     from ipaudit.extract import read_extract
+    from ipaudit.extract.spool import PARTITION_PATIENTS
     from ipaudit.lock import run_lock
     from ipaudit.report.base import RunContext
 
@@ -159,13 +160,18 @@ def run(request: RunRequest) -> Outcome:
             from ipaudit import review_reader
 
             workbook = review_reader.open_workbook(request.review)  # a wrong file fails before the read
-        data = _read(request) if request.engine == "spark" else read_extract(request.extract, request.progress)
+        if request.engine == "spark":
+            data = _read(request)
+        else:  # ten million documents and more are spooled and audited in partitions of patients
+            data = read_extract(request.extract, request.progress, partition_patients=PARTITION_PATIENTS)
         try:
             result = audit(data, request.options, generated_at=request.clock())
         finally:
             release = getattr(data.document_stage, "release", None)
             if release is not None:
                 release()
+            if data.spool is not None:
+                data.spool.release()
         del data  # the tables (gigabytes at a health region's size) are not needed past the audit
         if workbook is not None:
             review_reader.check_identity(workbook, result, pseudonymized=request.key is not None)

@@ -57,7 +57,8 @@ def text_evidence(results: pl.DataFrame, evidence: pl.DataFrame, rules: Mapping[
     if reads.height == 0 or by_text.height == 0:
         return empty()
     cited = (
-        results.filter(pl.col("rule_id").is_in(reads.get_column("rule_id").unique().implode()))
+        results.select("rule_id", "patient_id", "status", "evidence")  # not the other columns: gigabytes
+        .filter(pl.col("rule_id").is_in(reads.get_column("rule_id").unique().implode()))
         .select(pl.int_range(pl.len()).alias("_order"), "rule_id", "patient_id", "status", "evidence")
         .explode("evidence")
         .filter(pl.col("evidence").is_not_null())

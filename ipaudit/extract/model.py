@@ -14,6 +14,7 @@ import polars as pl
 
 if TYPE_CHECKING:
     from ipaudit.documents import DocumentStage
+    from ipaudit.extract.spool import DocumentSpool
 
 REQUIRED_TABLES: tuple[str, ...] = ("patients", "assessments", "documents")
 OPTIONAL_TABLES: tuple[str, ...] = ("episodes", "coordinators")
@@ -133,7 +134,12 @@ class Extract:
     document_stage: DocumentStage | None = None
     """Where the documents live when they are not in ``tables`` (the Spark engine keeps them
     in the cluster and ``tables["documents"]`` is then empty): the stage the engine asks for
-    the cohort's windowed documents and evidence. None: ``tables["documents"]`` holds them."""
+    the cohort's windowed documents and evidence. None: ``tables["documents"]`` or ``spool``
+    holds them."""
+    spool: DocumentSpool | None = None
+    """The accepted documents on disk in patient partitions (``extract.spool``), when
+    ``read_extract`` was asked to spool a table of more than one batch; ``tables["documents"]``
+    is then empty and the engine audits one partition at a time."""
 
     def has(self, table: str) -> bool:
         """True when the extract holds the table (it may still have zero accepted rows)."""

@@ -16,8 +16,9 @@ from pathlib import Path
 import polars as pl
 
 from ipaudit.errors import InputError
+from ipaudit.extract import containers
 from ipaudit.extract.aliases import table_file_names, table_for_name
-from ipaudit.extract.containers import BATCH_ROWS, FORMATS, Layout, locate_tables, read_table_text, text_batches
+from ipaudit.extract.containers import FORMATS, Layout, locate_tables, read_table_text, text_batches
 from ipaudit.extract.csvio import spooling
 from ipaudit.extract.judge import validate_batches
 from ipaudit.extract.model import (
@@ -29,17 +30,30 @@ from ipaudit.extract.model import (
     TableCounts,
 )
 from ipaudit.extract.parse import prepare
+from ipaudit.extract.spool import DocumentSpool, PatientRanges
 from ipaudit.extract.validate import PatientIds, patient_ids
 
 #: Called before each table is read with (table, file label, tables done, tables in all).
 Progress = Callable[[str, str, int, int], None]
 
 
-def read_extract(path: Path, progress: Progress | None = None, *, batch_rows: int = BATCH_ROWS) -> Extract:
+def read_extract(
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    batch_rows: int | None = None,
+    partition_patients: int | None = None,
+) -> Extract:
     """Read, parse and validate the extract at ``path`` (a directory or an .xlsx workbook).
 
     ``progress``, when given, is told which table is read next (the CLI draws a progress bar
     from it when attached to a terminal); it never receives any content of the extract.
+    Tables are read ``batch_rows`` rows at a time (None: ``containers.BATCH_ROWS``).
+
+    With ``partition_patients``, a documents table of more than one batch is spooled to disk
+    in partitions of about that many patients (``extract.spool``): ``tables["documents"]``
+    is then empty and ``Extract.spool`` holds them (call its ``release`` when done; the spool
+    is deleted at exit in any case). Without, every table is held in memory.
     """
     location = Path(path)
     layout = locate_tables(location)
@@ -50,13 +64,22 @@ def read_extract(path: Path, progress: Progress | None = None, *, batch_rows: in
     rejected: list[pl.DataFrame] = [pl.DataFrame(schema=REJECTED_SCHEMA)]
     sources: list[SourceFile] = []
     patients: PatientIds | None = None
+    spooled: DocumentSpool | None = None
     for done, (table, where) in enumerate(layout.tables.items()):
         if progress is not None:
             progress(table, where.label, done, len(layout.tables))
         with spooling():  # a transcoded copy of the file lives only until it is read
             raw = read_table_text(where, hashes)
-            batches = text_batches(prepare(table, raw.plan, raw.headers, where.label), where, batch_rows)
-            result, seen = validate_batches(table, batches, raw.faults, patients)
+            plan = prepare(table, raw.plan, raw.headers, where.label)
+            batches = text_batches(plan, where, batch_rows or containers.BATCH_ROWS)
+            spool = None
+            if table == "documents" and partition_patients is not None and patients is not None:
+                spool = DocumentSpool(PatientRanges.of(patients.accepted, partition_patients))
+            result, seen = validate_batches(table, batches, raw.faults, patients, spool)
+        if spool is not None and spool.written:
+            spooled = spool
+        elif spool is not None:
+            spool.release()
         if table == "patients":
             patients = patient_ids(seen.to_frame(), result.accepted)
         tables[table] = result.accepted
@@ -71,6 +94,7 @@ def read_extract(path: Path, progress: Progress | None = None, *, batch_rows: in
         rejected=pl.concat(rejected).sort(table_rank, pl.col("row")),
         sources=tuple(sources),
         ignored_files=layout.ignored,
+        spool=spooled,
     )
 
 

@@ -1,0 +1,155 @@
+"""Documents spooled to disk in patient partitions, audited a partition at a time: the same audit.
+
+A health region's extract does not fit in memory whole (``ipaudit.extract.spool``). Here the
+batch and partition sizes are tiny, so an extract of eighty patients is read in several
+batches and audited in several partitions, and everything is compared with the whole
+extract read and audited at once: counts, rejected rows, the accepted documents, and the
+JSON report byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from polars.testing import assert_frame_equal
+
+from ipaudit.cli import main
+from ipaudit.engine import AuditOptions, audit, partitions
+from ipaudit.extract import Extract, read_extract
+from ipaudit.extract.spool import PatientRanges
+from ipaudit.profile import load_profile
+from ipaudit.report import make_views, write_views
+from ipaudit.sample import generate
+
+AS_OF = dt.date(2025, 6, 30)
+CLOCK = dt.datetime(2025, 7, 1, 8, 0)
+
+
+def _messy(root: Path) -> Path:
+    """A sample with a duplicate document id (in another batch than its first), a ragged
+    record and a delimiter-only row among the documents."""
+    generate(root, patients=80, seed=11, as_of=AS_OF)
+    documents = root / "extract" / "dokumenter.csv"
+    lines = documents.read_bytes().split(b"\r\n")
+    extra = [lines[1], lines[2] + b";x", b";" * lines[0].count(b";")]
+    documents.write_bytes(b"\r\n".join([*lines[:-1], *extra, lines[-1]]))
+    return root / "extract"
+
+
+def _parquet(extract: Path, target: Path) -> Path:
+    """The sample's files as Parquet of text columns, in small row groups."""
+    target.mkdir()
+    for source in sorted(extract.glob("*.csv")):
+        text = source.read_bytes().decode("cp1252").replace("\r\n", "\n")
+        frame = pl.read_csv(text.encode(), separator=";", infer_schema=False)
+        frame.write_parquet(target / f"{source.stem}.parquet", row_group_size=50)
+    return target
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("spool")
+    generate(root / "plain", patients=80, seed=12, as_of=AS_OF)
+    return {"messy-csv": _messy(root / "messy"), "parquet": _parquet(root / "plain" / "extract", root / "parquet")}
+
+
+def _read(extract: Path, per_partition: int) -> Extract:
+    return read_extract(extract, batch_rows=70, partition_patients=per_partition)
+
+
+@pytest.mark.parametrize("fmt", ["messy-csv", "parquet"])
+@pytest.mark.parametrize("per_partition", [7, 30])
+def test_spooled_documents_are_accepted_and_rejected_as_in_memory(
+    extracts: dict[str, Path], fmt: str, per_partition: int
+) -> None:
+    whole = read_extract(extracts[fmt], batch_rows=10**9)
+    spooled = _read(extracts[fmt], per_partition)
+    spool = spooled.spool
+    assert spool is not None and spool.ranges.count == -(-80 // per_partition)
+    assert spooled.counts == whole.counts
+    assert_frame_equal(spooled.rejected, whole.rejected)
+    assert spooled.tables["documents"].is_empty()
+    for table in ("patients", "episodes", "assessments", "coordinators"):
+        assert_frame_equal(spooled.tables[table], whole.tables[table])
+    parts = [spool.documents(k) for k in range(spool.ranges.count)]
+    for k, part in enumerate(parts):  # each partition holds its own patients' documents only
+        assert (spool.ranges.partition(part.get_column("patient_id")) == k).all()
+    assert_frame_equal(pl.concat(parts).sort("source_row"), whole.tables["documents"])
+    if fmt == "messy-csv":
+        reasons = " ".join(whole.rejected.filter(pl.col("table") == "documents").get_column("reason"))
+        assert "duplikat" in reasons and "tom rad" in reasons and "felt" in reasons
+    directory = spool.directory
+    assert directory.is_dir()
+    spool.release()
+    assert not directory.exists()
+
+
+def test_a_documents_table_of_one_batch_stays_in_memory(extracts: dict[str, Path]) -> None:
+    data = read_extract(extracts["parquet"], batch_rows=10**9, partition_patients=7)
+    assert data.spool is None and data.tables["documents"].height > 0
+
+
+def test_patient_ranges_cover_every_id_in_order() -> None:
+    ids = pl.Series([f"P{n:03d}" for n in range(100)])
+    ranges = PatientRanges.of(ids.sample(fraction=1.0, shuffle=True, seed=1), 30)
+    assert ranges.count == 4
+    parts = ranges.partition(pl.Series(["", "P000", "P024", "P025", "P099", "Q", None]))
+    assert parts.to_list() == [0, 0, 0, 1, 3, 3, 0]
+    sizes = ranges.partition(ids).value_counts().sort("__partition").get_column("count").to_list()
+    assert sizes == [25, 25, 25, 25]
+    assert PatientRanges.of(ids, 1000).count == 1
+    assert PatientRanges.of(pl.Series([], dtype=pl.String), 10).count == 1
+
+
+def _json(data: Extract, profile: str, out: Path) -> bytes:
+    result = audit(data, AuditOptions(as_of=AS_OF, profile=load_profile(profile)), generated_at=CLOCK)
+    (path,) = write_views(result, out, make_views(["json"]))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["messy-csv", "parquet"])
+@pytest.mark.parametrize("profile", ["national", "unn"])
+def test_an_audit_in_partitions_gives_the_json_of_the_whole(
+    extracts: dict[str, Path], fmt: str, profile: str, tmp_path: Path
+) -> None:
+    expected = _json(read_extract(extracts[fmt]), profile, tmp_path / "whole")
+    spooled = _read(extracts[fmt], 9)
+    assert spooled.spool is not None and len(list(partitions(spooled))) == 9
+    actual = _json(spooled, profile, tmp_path / "parts")
+    report = json.loads(expected)
+    assert report["results"] and {r["status"] for r in report["results"]} >= {"pass", "fail"}
+    assert actual == expected
+
+
+def test_the_audit_command_spools_documents_and_deletes_them(
+    extracts: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    common = ["audit", str(extracts["messy-csv"]), "--as-of", "2025-06-30", "--format", "json", "--fail-on", "never"]
+    runner = CliRunner()
+    assert runner.invoke(main, [*common, "--out", str(tmp_path / "whole")], catch_exceptions=False).exit_code == 0
+    spool_root = tmp_path / "tmp"
+    spool_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_root))
+    monkeypatch.setattr("ipaudit.extract.containers.BATCH_ROWS", 70)
+    monkeypatch.setattr("ipaudit.extract.spool.PARTITION_PATIENTS", 11)
+    made: list[Path] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp(*args: object, **kwargs: object) -> str:
+        made.append(Path(real_mkdtemp(*args, **kwargs)))  # type: ignore[arg-type]
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    assert runner.invoke(main, [*common, "--out", str(tmp_path / "parts")], catch_exceptions=False).exit_code == 0
+    assert any(path.name.startswith("ipaudit-documents-") for path in made), "the documents were not spooled"
+    assert not list(spool_root.glob("ipaudit-documents-*"))
+    reports = [json.loads((tmp_path / d / "ipaudit-results.json").read_text()) for d in ("whole", "parts")]
+    for report in reports:
+        report.pop("generated_at")
+    assert reports[1] == reports[0]
