@@ -7,7 +7,8 @@ an ``AuditResult`` that every view renders as it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -85,17 +86,12 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
     results, waiver_outcomes = apply_waivers(
         results, options.waivers, options.as_of, known_patients=known_patients, rules_run=profile.rules
     )
-    # Each count reads only the columns it counts (a group_by of the whole frame copies gigabytes).
-    statuses = results.select("rule_id", "status", "original_status")
-    counts = {(rule_id, status): n for rule_id, status, n in statuses.group_by("rule_id", "status").len().iter_rows()}
-    waived_fail = dict(
-        statuses.filter((pl.col("status") == Status.WAIVED.value) & (pl.col("original_status") == Status.FAIL.value))
-        .group_by("rule_id")
-        .len()
-        .iter_rows()
-    )
-    del statuses
-    children = _children_counts(results, minors)
+    counts = _counted(results, ("rule_id", "status"))
+    waived = (pl.col("status") == Status.WAIVED.value) & (pl.col("original_status") == Status.FAIL.value)
+    waived_fail = {rule_id: n for (rule_id,), n in _counted(results, ("rule_id",), waived).items()}
+    child = pl.col("patient_id").is_in(minors.get_column("patient_id").implode())
+    children = _counted(results, ("rule_id", "status"), child)
+    del minors
     rules = tuple(
         _summary(rule_id, counts, children, profile, notes[rule_id], waived_fail.get(rule_id, 0))
         for rule_id in profile.rules
@@ -147,6 +143,38 @@ class _Piece:
     period_to: dt.date
 
 
+_REPEATED = ("message", "unit")
+"""Result columns with few distinct values (a rule's messages, the units): each held once."""
+
+
+def _owned(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with text that owns its bytes, as compact as it can be, so the results of one
+    partition keep nothing else of it alive.
+
+    polars slices and gathers text without copying it: a clause cut out of a note keeps every
+    note read with it, a document id the documents. Across a hundred partitions that is
+    gigabytes. A column in ``_REPEATED`` is built from its distinct values, held once each
+    (at ten million results a message copied per row costs gigabytes too)."""
+    columns: list[pl.Expr | pl.Series] = []
+    for name, dtype in frame.schema.items():
+        if name in _REPEATED and dtype == pl.String:
+            columns.append(_interned(frame.get_column(name)))
+        elif dtype == pl.String:
+            columns.append(pl.col(name) + pl.lit(""))  # a new value: the concatenation is not a view
+        elif dtype == pl.List(pl.String):
+            columns.append(pl.col(name).list.eval(pl.element() + pl.lit("")))
+    return frame.with_columns(columns) if columns else frame
+
+
+def _interned(column: pl.Series) -> pl.Series:
+    """``column`` gathered from its distinct values (owned, each once): every row a view of them."""
+    distinct = column.unique(maintain_order=True).to_frame().select(pl.col(column.name) + pl.lit(""))
+    index = column.to_frame().join(
+        distinct.with_row_index("_index"), on=column.name, how="left", maintain_order="left"
+    ).get_column("_index")
+    return distinct.get_column(column.name).gather(index)
+
+
 def partitions(extract: Extract) -> Iterator[Extract]:
     """The extract as the engine audits it: whole, or, when its documents are spooled in
     patient partitions (``Extract.spool``), one partition at a time, every table cut to the
@@ -171,10 +199,10 @@ def _audit_part(extract: Extract, options: AuditOptions) -> _Piece:
         frame, notes[rule_id] = _run_rule(rule.meta, rule.check, ctx, profile)
         frames.append(frame.with_columns(pl.lit(rule_id).alias("rule_id")))
     return _Piece(
-        results=_assemble(frames, ctx, profile),
+        results=[_owned(frame) for frame in _assemble(frames, ctx, profile)],
         notes=notes,
         cohort_size=ctx.cohort.height,
-        text_found=ctx.evidence.filter(pl.col("by") == "text"),
+        text_found=_owned(ctx.evidence.filter(pl.col("by") == "text")),
         minors=_minors(ctx),
         period_to=ctx.period_to,
     )
@@ -428,17 +456,25 @@ def _minors(ctx: CheckContext) -> pl.DataFrame:
     return flags.filter(pl.col("under_18").fill_null(False)).select("patient_id")
 
 
-def _children_counts(results: pl.DataFrame, minors: pl.DataFrame) -> dict[tuple[str, str], int]:
-    """(rule, status) → results of the patients counted as children (``_minors``)."""
-    # Only the three columns counted take part (a join of every result's columns cost gigabytes).
-    children = results.select("rule_id", "status", "patient_id").join(minors, on="patient_id", how="semi")
-    return {(r, st): n for r, st, n in children.group_by("rule_id", "status").len().iter_rows()}
+COUNT_ROWS = 1_000_000
+"""Results counted at once: a group_by over ten million results at once costs a gigabyte."""
+
+
+def _counted(results: pl.DataFrame, keys: tuple[str, ...], where: pl.Expr | None = None) -> dict[tuple[str, ...], int]:
+    """How many results have each value of ``keys`` (among those ``where`` holds for), counted
+    a slice at a time over only the columns needed."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    for piece in results.iter_slices(COUNT_ROWS):
+        frame = piece.lazy() if where is None else piece.lazy().filter(where)
+        for *values, n in frame.group_by(keys).len().collect().iter_rows():
+            counts[tuple(values)] += n
+    return dict(counts)
 
 
 def _summary(
     rule_id: str,
-    all_counts: dict[tuple[str, str], int],
-    children_counts: dict[tuple[str, str], int],
+    all_counts: Mapping[tuple[str, ...], int],
+    children_counts: Mapping[tuple[str, ...], int],
     profile: Profile,
     note: str | None,
     waived_fail: int = 0,
@@ -473,10 +509,14 @@ def _units(results: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     # The same rate as RuleMeta.rate: none for a rule that chooses its own population.
     cohort_rules = [r for r in profile.rules if registry()[r].meta.population == Population.COHORT]
     statuses = [s.value for s in Status]
+    counts = _counted(results, ("unit", "rule_id", "status"))
+    rows = [(unit, rule_id, status, n) for (unit, rule_id, status), n in counts.items()]
+    counted = pl.DataFrame(
+        rows, schema={"unit": pl.String, "rule_id": pl.String, "status": pl.String, "n": pl.Int64}, orient="row"
+    )
     frame = (
-        results.select("unit", "rule_id", "status")
-        .group_by("unit", "rule_id")
-        .agg(*(pl.col("status").eq(s).sum().cast(pl.Int64).alias(s) for s in statuses))
+        counted.group_by("unit", "rule_id")
+        .agg(*(pl.col("n").filter(pl.col("status") == s).sum().cast(pl.Int64).alias(s) for s in statuses))
         .with_columns(
             pl.when((pl.col("pass") + pl.col("fail") > 0) & pl.col("rule_id").is_in(cohort_rules))
             .then(pl.col("pass") / (pl.col("pass") + pl.col("fail")))
