@@ -152,3 +152,19 @@ def test_the_audit_command_spools_documents_and_deletes_them(
     for report in reports:
         report.pop("generated_at")
     assert reports[1] == reports[0]
+
+
+def test_counts_and_cited_clauses_taken_a_slice_at_a_time_are_those_of_the_whole(
+    extracts: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = read_extract(extracts["messy-csv"])
+    options = AuditOptions(as_of=AS_OF, profile=load_profile("national"))
+    whole = audit(data, options, generated_at=CLOCK)
+    monkeypatch.setattr("ipaudit.engine.COUNT_ROWS", 13)
+    monkeypatch.setattr("ipaudit.text_evidence.SLICE_ROWS", 17)
+    sliced = audit(data, options, generated_at=CLOCK)
+    assert whole.text_evidence.height > 17 and whole.results.height > 13
+    assert_frame_equal(sliced.text_evidence, whole.text_evidence)
+    assert_frame_equal(sliced.units, whole.units)
+    assert sliced.rules == whole.rules
+    assert any(rule.children["pass"] or rule.children["fail"] for rule in whole.rules)
