@@ -143,27 +143,29 @@ class _Piece:
     period_to: dt.date
 
 
-_REPEATED = ("message", "unit")
-"""Result columns with few distinct values (a rule's messages, the units): each held once."""
+_REPEATED = ("status", "message", "unit")
+"""Result columns with few distinct values (statuses, a rule's messages, the units): each held once."""
 
 
-def _owned(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with text that owns its bytes, as compact as it can be, so the results of one
-    partition keep nothing else of it alive.
+def _owned(frame: pl.DataFrame, columns: Collection[str]) -> pl.DataFrame:
+    """``frame`` with the text of ``columns`` owning its bytes, as compact as it can be, so the
+    results of one partition keep nothing else of it alive.
 
     polars slices and gathers text without copying it: a clause cut out of a note keeps every
     note read with it, a document id the documents. Across a hundred partitions that is
     gigabytes. A column in ``_REPEATED`` is built from its distinct values, held once each
-    (at ten million results a message copied per row costs gigabytes too)."""
-    columns: list[pl.Expr | pl.Series] = []
-    for name, dtype in frame.schema.items():
+    (at ten million results a message copied per row costs gigabytes too). Columns not named
+    are left as they are: a rule's id and severity are one value for all its rows."""
+    owned: list[pl.Expr | pl.Series] = []
+    for name in columns:
+        dtype = frame.schema[name]
         if name in _REPEATED and dtype == pl.String:
-            columns.append(_interned(frame.get_column(name)))
+            owned.append(_interned(frame.get_column(name)))
         elif dtype == pl.String:
-            columns.append(pl.col(name) + pl.lit(""))  # a new value: the concatenation is not a view
+            owned.append(pl.col(name) + pl.lit(""))  # a new value: the concatenation is not a view
         elif dtype == pl.List(pl.String):
-            columns.append(pl.col(name).list.eval(pl.element() + pl.lit("")))
-    return frame.with_columns(columns) if columns else frame
+            owned.append(pl.col(name).list.eval(pl.element() + pl.lit("")))
+    return frame.with_columns(owned) if owned else frame
 
 
 def _interned(column: pl.Series) -> pl.Series:
@@ -198,11 +200,12 @@ def _audit_part(extract: Extract, options: AuditOptions) -> _Piece:
         rule = registry()[rule_id]
         frame, notes[rule_id] = _run_rule(rule.meta, rule.check, ctx, profile)
         frames.append(frame.with_columns(pl.lit(rule_id).alias("rule_id")))
+    text_found = ctx.evidence.filter(pl.col("by") == "text")
     return _Piece(
-        results=[_owned(frame) for frame in _assemble(frames, ctx, profile)],
+        results=[_owned(frame, (*_REPEATED, "evidence")) for frame in _assemble(frames, ctx, profile)],
         notes=notes,
         cohort_size=ctx.cohort.height,
-        text_found=_owned(ctx.evidence.filter(pl.col("by") == "text")),
+        text_found=_owned(text_found, text_found.columns),
         minors=_minors(ctx),
         period_to=ctx.period_to,
     )
@@ -411,10 +414,12 @@ def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -
         frame = frames.pop(0)
         rule_id = frame.get_column("rule_id")[0] if frame.height else None
         severity = profile.severities.get(rule_id, registry()[rule_id].meta.severity).value if rule_id else None
+        # The rule's id and severity are one value for all rows (held once, not per row).
+        constant = {"rule_id": pl.lit(rule_id, dtype=pl.String), "severity": pl.lit(severity, dtype=pl.String)}
         finished.append(
-            frame.join(patients, on="patient_id", how="left", maintain_order="left")
+            frame.drop("rule_id")
+            .join(patients, on="patient_id", how="left", maintain_order="left")
             .with_columns(
-                pl.lit(severity, dtype=pl.String).alias("severity"),
                 pl.col("unit").fill_null(UNKNOWN_UNIT),
                 pl.lit(None, dtype=pl.String).alias("original_status"),
                 pl.lit(None, dtype=pl.String).alias("waiver_reason"),
@@ -422,7 +427,7 @@ def _assemble(frames: list[pl.DataFrame], ctx: CheckContext, profile: Profile) -
                 pl.lit(None, dtype=pl.Date).alias("waiver_expires"),
             )
             .sort("patient_id", maintain_order=True)
-            .select([pl.col(n).cast(t) for n, t in RESULT_SCHEMA.items()])
+            .select([constant[n].alias(n) if n in constant else pl.col(n).cast(t) for n, t in RESULT_SCHEMA.items()])
         )
         del frame
     return finished

@@ -169,9 +169,11 @@ def write_array(out: IO[bytes], frame: pl.DataFrame, chunk_rows: int | None = No
 def results_frame(result: AuditResult) -> pl.DataFrame:
     """The results in contract column order, evidence never null; then finding_id and change
     when the results carry them (``--history``)."""
+    # Filled only when a list is missing: the copy would cost gigabytes at a health region's size.
+    fill = result.results.get_column("evidence").null_count() > 0
     return result.results.select(
         [
-            pl.col(name).fill_null(pl.lit([], dtype=dtype)) if name == "evidence"
+            pl.col(name).fill_null(pl.lit([], dtype=dtype)) if name == "evidence" and fill
             else pl.col(name)
             for name, dtype in RESULT_SCHEMA.items()
         ]
