@@ -69,8 +69,9 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
     """
     profile = options.profile
     pieces: list[_Piece] = []
+    compact = extract.spool is not None and extract.document_stage is None  # more than one piece to hold
     for part in partitions(extract):
-        pieces.append(_audit_part(part, options))
+        pieces.append(_audit_part(part, options, compact=compact))
         del part
     notes = pieces[0].notes
     by_rule = [piece.results for piece in pieces]
@@ -190,8 +191,12 @@ def partitions(extract: Extract) -> Iterator[Extract]:
         yield replace(extract, tables=tables, spool=None, document_stage=local_stage(spool.documents(k)))
 
 
-def _audit_part(extract: Extract, options: AuditOptions) -> _Piece:
-    """Every rule of the profile over one partition of patients (or the whole extract)."""
+def _audit_part(extract: Extract, options: AuditOptions, *, compact: bool = False) -> _Piece:
+    """Every rule of the profile over one partition of patients (or the whole extract).
+
+    ``compact``: the results and text evidence are made to own their text (``_owned``), as
+    the pieces of an audit in partitions must be; a whole extract's need not (it costs a
+    few milliseconds per rule, which a test suite of small audits feels)."""
     ctx = prepare(extract, options)
     profile = options.profile
     frames: list[pl.DataFrame] = []
@@ -200,12 +205,16 @@ def _audit_part(extract: Extract, options: AuditOptions) -> _Piece:
         rule = registry()[rule_id]
         frame, notes[rule_id] = _run_rule(rule.meta, rule.check, ctx, profile)
         frames.append(frame.with_columns(pl.lit(rule_id).alias("rule_id")))
+    results = _assemble(frames, ctx, profile)
     text_found = ctx.evidence.filter(pl.col("by") == "text")
+    if compact:
+        results = [_owned(frame, (*_REPEATED, "evidence")) for frame in results]
+        text_found = _owned(text_found, text_found.columns)
     return _Piece(
-        results=[_owned(frame, (*_REPEATED, "evidence")) for frame in _assemble(frames, ctx, profile)],
+        results=results,
         notes=notes,
         cohort_size=ctx.cohort.height,
-        text_found=_owned(text_found, text_found.columns),
+        text_found=text_found,
         minors=_minors(ctx),
         period_to=ctx.period_to,
     )

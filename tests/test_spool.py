@@ -113,11 +113,21 @@ def _json(data: Extract, profile: str, out: Path) -> bytes:
     return path.read_bytes()
 
 
+@pytest.fixture(scope="module")
+def whole_json(extracts: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes]:
+    """The JSON report of each extract read and audited whole, per (format, profile)."""
+    out = tmp_path_factory.mktemp("whole")
+    cases = [("messy-csv", "national"), ("parquet", "unn")]
+    return {
+        (fmt, profile): _json(read_extract(extracts[fmt]), profile, out / f"{fmt}-{profile}") for fmt, profile in cases
+    }
+
+
 @pytest.mark.parametrize(("fmt", "profile"), [("messy-csv", "national"), ("parquet", "unn")])
 def test_an_audit_in_partitions_gives_the_json_of_the_whole(
-    extracts: dict[str, Path], fmt: str, profile: str, tmp_path: Path
+    extracts: dict[str, Path], whole_json: dict[tuple[str, str], bytes], fmt: str, profile: str, tmp_path: Path
 ) -> None:
-    expected = _json(read_extract(extracts[fmt]), profile, tmp_path / "whole")
+    expected = whole_json[fmt, profile]
     spooled = _read(extracts[fmt], 20)
     assert spooled.spool is not None and len(list(partitions(spooled))) == 4
     actual = _json(spooled, profile, tmp_path / "parts")
@@ -127,11 +137,8 @@ def test_an_audit_in_partitions_gives_the_json_of_the_whole(
 
 
 def test_the_audit_command_spools_documents_and_deletes_them(
-    extracts: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    extracts: dict[str, Path], whole_json: dict[tuple[str, str], bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    common = ["audit", str(extracts["messy-csv"]), "--as-of", "2025-06-30", "--format", "json", "--fail-on", "never"]
-    runner = CliRunner()
-    assert runner.invoke(main, [*common, "--out", str(tmp_path / "whole")], catch_exceptions=False).exit_code == 0
     spool_root = tmp_path / "tmp"
     spool_root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spool_root))
@@ -145,10 +152,15 @@ def test_the_audit_command_spools_documents_and_deletes_them(
         return str(made[-1])
 
     monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
-    assert runner.invoke(main, [*common, "--out", str(tmp_path / "parts")], catch_exceptions=False).exit_code == 0
+    args = ["audit", str(extracts["messy-csv"]), "--as-of", "2025-06-30", "--format", "json", "--fail-on", "never"]
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "parts")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
     assert any(path.name.startswith("ipaudit-documents-") for path in made), "the documents were not spooled"
     assert not list(spool_root.glob("ipaudit-documents-*"))
-    reports = [json.loads((tmp_path / d / "ipaudit-results.json").read_text()) for d in ("whole", "parts")]
+    reports = [
+        json.loads(whole_json["messy-csv", "national"]),
+        json.loads((tmp_path / "parts" / "ipaudit-results.json").read_text()),
+    ]
     for report in reports:
         report.pop("generated_at")
     assert reports[1] == reports[0]
