@@ -63,8 +63,7 @@ def _read(extract: Path, per_partition: int) -> Extract:
     return read_extract(extract, batch_rows=70, partition_patients=per_partition)
 
 
-@pytest.mark.parametrize("fmt", ["messy-csv", "parquet"])
-@pytest.mark.parametrize("per_partition", [7, 30])
+@pytest.mark.parametrize(("fmt", "per_partition"), [("messy-csv", 7), ("parquet", 30)])
 def test_spooled_documents_are_accepted_and_rejected_as_in_memory(
     extracts: dict[str, Path], fmt: str, per_partition: int
 ) -> None:
