@@ -167,9 +167,11 @@ def collect_text(plan: pl.LazyFrame, where: TableLocation) -> pl.DataFrame:
     return pl.concat(text_batches(plan, where, None))
 
 
-BATCH_ROWS = 1_000_000
+BATCH_ROWS = 500_000
 """Rows of a table read, parsed and judged at once (``extract.judge``): a batch of documents
-as text costs a few hundred MB, the whole table as text gigabytes."""
+as text costs a few hundred MB, the whole table as text gigabytes. Half a million rows keep
+the reading of 10 M documents below the audit's peak (2.8 GB at 1 M patients) at no cost in
+time measured."""
 
 
 def text_batches(plan: pl.LazyFrame, where: TableLocation, rows: int | None) -> Iterator[pl.DataFrame]:
