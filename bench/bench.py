@@ -210,7 +210,7 @@ def main() -> None:
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100k,1M"), help="patients, e.g. 100k,1M")
     parser.add_argument("--formats", default=os.environ.get("BENCH_FORMATS", "csv,parquet"))
     parser.add_argument("--phases", action="store_true", help="also time read, audit and each format in-process")
-    parser.add_argument("--rss-cap-gb", type=float, default=18, help="--huge: stop the audit above this RSS")
+    parser.add_argument("--rss-cap-gb", type=float, default=22, help="--huge: stop the audit above this RSS")
     parser.add_argument("--phases-of", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--huge", nargs="?", const="10M", help="audit PATIENTS×10 documents from Parquet (10M)")
