@@ -21,7 +21,7 @@ import polars as pl
 
 from ipaudit.checks import text_scopes
 from ipaudit.evidence import evidence_by_kind
-from ipaudit.extract.spool import DocumentSpool, PatientRanges
+from ipaudit.extract.spool import DocumentSpool
 from ipaudit.extract.vocabulary import DRAFT_STATUSES
 
 TYPE_EVIDENCE_KINDS = ("INFO_IP", "SAMTYKKE", "KLAGEVEILEDNING")
@@ -139,36 +139,20 @@ def local_stage(documents: pl.DataFrame, batch_rows: int = STAGE_ROWS) -> Docume
     return run
 
 
-class SpooledStage:
-    """The one-machine stage over documents spooled in patient partitions (``extract.spool``).
+def spooled_stage(spool: DocumentSpool) -> DocumentStage:
+    """The one-machine stage over documents spooled in patient partitions (``extract.spool``):
+    the local stage over each partition's documents in turn, their outputs put together. The
+    engine's own audit goes a partition at a time instead (``engine.partitions``)."""
 
-    The engine audits such an extract partition by partition (``engine.partitions``), each
-    with ``partition(k)``: the local stage over that partition's documents alone. Called
-    whole, it runs every partition in turn and puts their outputs together."""
-
-    def __init__(self, spool: DocumentSpool) -> None:
-        self.spool = spool
-
-    @property
-    def ranges(self) -> PatientRanges:
-        """The patient partitions."""
-        return self.spool.ranges
-
-    def partition(self, k: int) -> DocumentStage:
-        """The local stage over the documents of partition ``k``."""
-        return local_stage(self.spool.documents(k))
-
-    def __call__(self, window: pl.DataFrame, as_of: dt.date, patterns: Patterns) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """The stage over every partition in turn."""
+    def run(window: pl.DataFrame, as_of: dt.date, patterns: Patterns) -> tuple[pl.DataFrame, pl.DataFrame]:
+        ranges = spool.ranges
         outputs = [
-            self.partition(k)(self.ranges.cut(window, k), as_of, patterns) for k in range(self.ranges.count)
+            local_stage(spool.documents(k))(ranges.cut(window, k), as_of, patterns) for k in range(ranges.count)
         ]
         documents = finish_documents(pl.concat([found for found, _ in outputs]))
         return documents, finish_evidence(pl.concat([evidence for _, evidence in outputs]))
 
-    def release(self) -> None:
-        """Delete the spooled documents."""
-        self.spool.release()
+    return run
 
 
 def _evidence_schema(documents: pl.DataFrame) -> dict[str, pl.DataType]:

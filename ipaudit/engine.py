@@ -16,7 +16,7 @@ import polars as pl
 from ipaudit import __version__
 from ipaudit.checks import PARAMETERS, contract, registry
 from ipaudit.checks.base import CheckContext
-from ipaudit.documents import WINDOW_COLUMNS, SpooledStage, local_stage
+from ipaudit.documents import WINDOW_COLUMNS, local_stage, spooled_stage
 from ipaudit.extract.model import OPTIONAL_TABLES, TABLE_SCHEMAS, Extract
 from ipaudit.model import (
     CHECK_RESULT_SCHEMA,
@@ -69,7 +69,7 @@ def audit(extract: Extract, options: AuditOptions, *, generated_at: dt.datetime 
     """
     profile = options.profile
     pieces: list[_Piece] = []
-    compact = extract.spool is not None and extract.document_stage is None  # more than one piece to hold
+    compact = extract.spool is not None  # audited in partitions: more than one piece to hold
     for part in partitions(extract):
         pieces.append(_audit_part(part, options, compact=compact))
         del part
@@ -183,11 +183,16 @@ def partitions(extract: Extract) -> Iterator[Extract]:
     patient partitions (``Extract.spool``), one partition at a time, every table cut to the
     partition's patients and the documents read from the spool."""
     spool = extract.spool
-    if spool is None or extract.document_stage is not None:
+    if spool is None:
         yield extract
         return
+    if spool.ranges.count == 1:
+        yield replace(extract, spool=None, document_stage=local_stage(spool.documents(0)))
+        return
+    # Each row's partition once per table, not once per table and partition.
+    where = {name: spool.ranges.partition(frame.get_column("patient_id")) for name, frame in extract.tables.items()}
     for k in range(spool.ranges.count):
-        tables = {name: spool.ranges.cut(frame, k) for name, frame in extract.tables.items()}
+        tables = {name: frame.filter(where[name] == k) for name, frame in extract.tables.items()}
         yield replace(extract, tables=tables, spool=None, document_stage=local_stage(spool.documents(k)))
 
 
@@ -239,7 +244,7 @@ def prepare(extract: Extract, options: AuditOptions) -> CheckContext:
     # accepted: a copy without the later ones would cost gigabytes at ten million documents.
     stage = extract.document_stage
     if stage is None:
-        stage = SpooledStage(extract.spool) if extract.spool else local_stage(extract.tables["documents"])
+        stage = spooled_stage(extract.spool) if extract.spool else local_stage(extract.tables["documents"])
     documents, evidence = stage(window, as_of, options.profile.patterns)
     coordinators = (
         tables["coordinators"]

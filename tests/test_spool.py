@@ -179,3 +179,16 @@ def test_counts_and_cited_clauses_taken_a_slice_at_a_time_are_those_of_the_whole
     assert_frame_equal(sliced.units, whole.units)
     assert sliced.rules == whole.rules
     assert any(rule.children["pass"] or rule.children["fail"] for rule in whole.rules)
+
+
+def test_the_context_of_a_spooled_extract_prepared_whole_is_that_of_the_extract_in_memory(
+    extracts: dict[str, Path],
+) -> None:
+    from ipaudit.engine import prepare
+
+    options = AuditOptions(as_of=AS_OF, profile=load_profile("national"))
+    whole = prepare(read_extract(extracts["messy-csv"]), options)
+    spooled = prepare(_read(extracts["messy-csv"], 9), options)
+    assert whole.evidence.height > 0
+    assert_frame_equal(spooled.documents, whole.documents)
+    assert_frame_equal(spooled.evidence, whole.evidence)
